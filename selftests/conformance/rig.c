@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-side observations for the conformance tests.  Everything here looks
+ * at the system the way a user or a consumer (cloud-init, chrony, a backup
+ * agent) would: files, clocks, uevents, process states and the kernel log.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rig.h"
+
+const char *rig_target(void)
+{
+	const char *t = getenv("HVIC_TARGET");
+
+	return t && *t ? t : "stock";
+}
+
+bool rig_target_is(const char *name)
+{
+	return strcmp(rig_target(), name) == 0;
+}
+
+bool rig_has_service(const char *name)
+{
+	const char *s = getenv("HVIC_SERVICES");
+	size_t n = strlen(name);
+
+	while (s && *s) {
+		while (*s == ' ')
+			s++;
+		if (!strncmp(s, name, n) && (s[n] == ' ' || !s[n]))
+			return true;
+		s = strchr(s, ' ');
+	}
+	return false;
+}
+
+static int pool_open(int pool, off_t *size)
+{
+	char path[64];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), RIG_KVP_POOL_DIR "/.kvp_pool_%d", pool);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_size % (RIG_KVP_KEY_BYTES + RIG_KVP_VALUE_BYTES)) {
+		close(fd);
+		return -EBADMSG;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+int rig_pool_count(int pool)
+{
+	off_t size;
+	int fd = pool_open(pool, &size);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return size / (RIG_KVP_KEY_BYTES + RIG_KVP_VALUE_BYTES);
+}
+
+int rig_pool_lookup(int pool, const char *key, char *value, size_t len)
+{
+	char rec[RIG_KVP_KEY_BYTES + RIG_KVP_VALUE_BYTES];
+	int found = 0;
+	off_t size;
+	int fd = pool_open(pool, &size);
+
+	if (fd < 0)
+		return fd;
+	while (read(fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec)) {
+		if (strncmp(rec, key, RIG_KVP_KEY_BYTES) ||
+		    strnlen(rec, RIG_KVP_KEY_BYTES) != strlen(key))
+			continue;
+		snprintf(value, len, "%.*s", (int)strnlen(rec + RIG_KVP_KEY_BYTES,
+			 RIG_KVP_VALUE_BYTES), rec + RIG_KVP_KEY_BYTES);
+		found = 1;
+	}
+	close(fd);
+	return found;
+}
+
+int rig_ptp_open(const char *name)
+{
+	char path[300], buf[64];
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/ptp");
+	int fd = -ENOENT;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (strncmp(de->d_name, "ptp", 3))
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/ptp/%s/clock_name", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && !strncmp(buf, name, strlen(name)) &&
+		    (buf[strlen(name)] == '\n' || !buf[strlen(name)])) {
+			snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				fd = -errno;
+		}
+		fclose(f);
+		if (fd != -ENOENT)
+			break;
+	}
+	closedir(d);
+	return fd;
+}
+
+/* The dynamic POSIX clock id of an open PTP character device. */
+#define RIG_FD_TO_CLOCKID(fd)	((~(clockid_t)(fd) << 3) | 3)
+
+int rig_ptp_read_ns(int fd, int64_t *ns)
+{
+	struct timespec ts;
+
+	if (clock_gettime(RIG_FD_TO_CLOCKID(fd), &ts) < 0)
+		return -errno;
+	*ns = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	return 0;
+}
+
+int rig_uevent_open(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0)
+		return -errno;
+	sa.nl_pid = 0;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* True when every "KEY=VALUE" of @match is one of the NUL-separated
+ * strings of the uevent in @buf.
+ */
+static bool uevent_matches(const char *buf, size_t len, const char *const *match)
+{
+	for (; *match; match++) {
+		size_t off = 0;
+		bool hit = false;
+
+		while (off < len) {
+			const char *s = buf + off;
+
+			if (!strcmp(s, *match)) {
+				hit = true;
+				break;
+			}
+			off += strnlen(s, len - off) + 1;
+		}
+		if (!hit)
+			return false;
+	}
+	return true;
+}
+
+int rig_uevent_wait(int fd, const char *const *match, int timeout_ms,
+		    char *devpath, size_t len)
+{
+	int64_t deadline = rig_now_ns(CLOCK_MONOTONIC) + timeout_ms * 1000000LL;
+	char buf[8192];
+
+	for (;;) {
+		int64_t left = deadline - rig_now_ns(CLOCK_MONOTONIC);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		if (poll(&p, 1, left / 1000000 + 1) <= 0)
+			continue;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		if (uevent_matches(buf, n, match)) {
+			const char *at = strchr(buf, '@');
+
+			if (devpath)
+				snprintf(devpath, len, "%s", at ? at + 1 : buf);
+			return 0;
+		}
+	}
+}
+
+char rig_proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+static size_t dmesg_mark;
+
+static char *dmesg_read(size_t *len)
+{
+	int size = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		size = 1 << 20;
+	buf = malloc(size + 1);
+	if (!buf)
+		return NULL;
+	n = klogctl(3, buf, size);		/* SYSLOG_ACTION_READ_ALL */
+	if (n < 0)
+		n = 0;
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* The kernel log ring can wrap; we mark by content length, which is
+ * good enough for the short windows the tests look at.
+ */
+void rig_dmesg_mark(void)
+{
+	char *buf = dmesg_read(&dmesg_mark);
+
+	free(buf);
+}
+
+static int dmesg_scan(const char *const *needles, bool print)
+{
+	size_t len;
+	char *buf = dmesg_read(&len), *line, *save = NULL;
+	int hits = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	for (line = strtok_r(buf + (dmesg_mark < len ? dmesg_mark : 0), "\n", &save);
+	     line; line = strtok_r(NULL, "\n", &save)) {
+		const char *const *n;
+
+		for (n = needles; *n; n++) {
+			if (strstr(line, *n)) {
+				hits++;
+				if (print)
+					fprintf(stderr, "# dmesg: %s\n", line);
+				break;
+			}
+		}
+	}
+	free(buf);
+	return hits;
+}
+
+int rig_dmesg_problems(void)
+{
+	static const char *const bad[] = {
+		"WARNING:", "BUG:", "Oops", "general protection", "Call Trace",
+		"UBSAN", "KASAN", "refcount_t", "corruption", NULL,
+	};
+
+	return dmesg_scan(bad, true);
+}
+
+int rig_dmesg_count(const char *needle)
+{
+	const char *const n[] = { needle, NULL };
+
+	return dmesg_scan(n, false);
+}
+
+int64_t rig_now_ns(int clockid)
+{
+	struct timespec ts;
+
+	clock_gettime(clockid, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t rig_abs64(int64_t v)
+{
+	return v < 0 ? -v : v;
+}
+
+int rig_open_service(struct hvhost **h, enum hvhost_service s, uint32_t *id)
+{
+	int ret = hvhost_open(h, NULL);
+
+	if (ret)
+		return ret;
+	ret = hvhost_find(*h, s, id);
+	if (!ret)
+		ret = hvhost_wait_open(*h, *id, 10000);
+	if (ret) {
+		hvhost_close(*h);
+		*h = NULL;
+	}
+	return ret;
+}
+
+int rig_open_negotiated(struct hvhost **h, enum hvhost_service s,
+			enum hvhost_generation g, uint32_t *id)
+{
+	int ret = rig_open_service(h, s, id);
+
+	if (ret)
+		return ret;
+	/* KVP is not answered until the daemon registered: allow for it. */
+	hvhost_set_timeout(*h, 15000);
+	ret = hvhost_ensure_negotiated(*h, *id, s, hvhost_host_model(g), NULL);
+	hvhost_set_timeout(*h, HVHOST_DEFAULT_TIMEOUT_MS);
+	if (ret) {
+		hvhost_close(*h);
+		*h = NULL;
+	}
+	return ret;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the conformance tests: what the rig set up for us
+ * (target, services), and guest-side observations a user would make
+ * (pool files, PTP clocks, uevents, process states, kernel log).
+ */
+#ifndef HVIC_RIG_H
+#define HVIC_RIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* "stock" or "ours" (HVIC_TARGET, set by guest-suite). */
+const char *rig_target(void);
+bool rig_target_is(const char *name);
+/* Whether the target implements a service (HVIC_SERVICES). */
+bool rig_has_service(const char *name);
+
+/* KVP pool files: the legacy record format, key[512] + value[2048]. */
+#define RIG_KVP_KEY_BYTES	512
+#define RIG_KVP_VALUE_BYTES	2048
+#define RIG_KVP_POOL_DIR	"/var/lib/hyperv"
+/*
+ * Look a key up in /var/lib/hyperv/.kvp_pool_<pool>.  Compares up to the
+ * NUL (records may hold leftovers after it).  Returns 1 and copies the value
+ * when found, 0 when absent, -errno when the file can't be read or parsed.
+ */
+int rig_pool_lookup(int pool, const char *key, char *value, size_t len);
+/* Number of records in a pool file, or -errno (size not a multiple). */
+int rig_pool_count(int pool);
+
+/* The PTP clock whose clock_name is @name: open /dev/ptpN, return the fd. */
+int rig_ptp_open(const char *name);
+/* Read a PTP clock (clockid from its fd) in ns; -errno on failure. */
+int rig_ptp_read_ns(int fd, int64_t *ns);
+
+/* Kernel uevents: open a listener, then wait for an event whose
+ * environment contains every "KEY=VALUE" in @match (NULL-terminated).
+ */
+int rig_uevent_open(void);
+int rig_uevent_wait(int fd, const char *const *match, int timeout_ms,
+		    char *devpath, size_t len);
+
+/* /proc/<pid>/stat state letter ('R', 'S', 'D', ...), 0 if gone. */
+char rig_proc_state(pid_t pid);
+
+/* Lines of the kernel log since rig_dmesg_mark() that look like a driver
+ * bug (WARN, BUG, Oops, ...); returns their count, prints them.
+ */
+void rig_dmesg_mark(void);
+int rig_dmesg_problems(void);
+/* Number of kernel log lines since the mark that contain @needle. */
+int rig_dmesg_count(const char *needle);
+
+/* Clock helpers. */
+int64_t rig_now_ns(int clockid);
+int64_t rig_abs64(int64_t v);
+
+#include "hvhost.h"
+
+/*
+ * Open the sim and find the live channel of service s, which the rig
+ * offered at start, waiting up to 10 s for the guest to open it.
+ */
+int rig_open_service(struct hvhost **h, enum hvhost_service s, uint32_t *id);
+/* Open + negotiate with host generation g (no-op if already negotiated). */
+int rig_open_negotiated(struct hvhost **h, enum hvhost_service s,
+			enum hvhost_generation g, uint32_t *id);
+
+#endif
