@@ -64,19 +64,27 @@ struct vmbus_sim_offer {
 	__u32 reserved;
 };
 
-/* VMBUS_SIM_SEND / VMBUS_SIM_RECV: one VMBus in-band data packet. */
+/* VMBUS_SIM_SEND / VMBUS_SIM_RECV: one VMBus in-band data packet.
+ *
+ * SEND: "len" payload bytes at "data" (at most VMBUS_SIM_MAX_PACKET, and
+ * small enough to fit the empty ring, else EMSGSIZE) reach the guest with
+ * trans_id "request_id"; "timeout_ms", "type" and "flags" are ignored.
+ *
+ * RECV: "len" is the buffer size in, the packet length out (the guest's
+ * bufferlen, unpadded).  A too-small buffer fails with ENOBUFS, sets "len"
+ * and keeps the packet.  With no packet queued: timeout_ms 0 gives EAGAIN
+ * at once, otherwise ETIMEDOUT when the wait runs out; a rescinded channel
+ * with nothing left gives ENODEV.
+ */
 struct vmbus_sim_packet {
 	__u32 size;
 	__u32 id;		/* channel id */
 	__u64 request_id;	/* SEND: trans_id given to the guest;
-				 * RECV out: trans_id the guest used */
+				 * RECV out: trans_id the guest used
+				 */
 	__u64 data;		/* user pointer to the payload buffer */
-	__u32 len;		/* SEND: payload bytes (<= VMBUS_SIM_MAX_PACKET);
-				 * RECV: in buffer size, out packet length.
-				 * RECV with a too-small buffer fails with
-				 * ENOBUFS, sets len and keeps the packet. */
-	__u32 timeout_ms;	/* RECV: wait up to this long for a packet
-				 * (0: don't wait, EAGAIN when none) */
+	__u32 len;		/* SEND: payload bytes; RECV: see above */
+	__u32 timeout_ms;	/* RECV: wait up to this long for a packet */
 	__u32 type;		/* RECV out: VMBus packet type the guest used */
 	__u32 flags;		/* RECV out: packet flags the guest used */
 };
@@ -104,19 +112,32 @@ struct vmbus_sim_status {
 	__u32 reserved;
 };
 
-/* VMBUS_SIM_LIST: status of every live channel. */
+/* Size of struct vmbus_sim_status as first published (LIST's default). */
+#define VMBUS_SIM_STATUS_SIZE_V1	128
+
+/* VMBUS_SIM_LIST: status of every live channel (rescinded ones included
+ * until they are GONE), in id order.  At most "count" entries are written;
+ * "count" returns how many channels there are, so a short array is not an
+ * error.  Each entry is "entry_size" bytes apart and has its size set.
+ */
 struct vmbus_sim_list {
 	__u32 size;
 	__u32 count;		/* in: entries at "entries"; out: live channels */
 	__u64 entries;		/* user pointer to struct vmbus_sim_status[] */
+	/* Added after the first version (size 16 means both are 0). */
+	__u32 entry_size;	/* stride in bytes; 0: VMBUS_SIM_STATUS_SIZE_V1 */
+	__u32 reserved;		/* must be 0 */
 };
 
-/* VMBUS_SIM_WAIT: wait until a channel's state is in state_mask. */
+/* VMBUS_SIM_WAIT: wait until a channel's state is in state_mask.  An id
+ * that was handed out and has since been freed is GONE (ENODEV if GONE is
+ * not in the mask); an id never handed out is ENOENT.
+ */
 struct vmbus_sim_wait {
 	__u32 size;
 	__u32 id;
-	__u32 state_mask;	/* VMBUS_SIM_STATE_BIT()s */
-	__u32 timeout_ms;	/* ETIMEDOUT when it runs out */
+	__u32 state_mask;	/* VMBUS_SIM_STATE_BIT()s, non-zero */
+	__u32 timeout_ms;	/* 0: just check; ETIMEDOUT when it runs out */
 	__u32 state;		/* out: the state reached */
 	__u32 reserved;
 };
@@ -151,6 +172,7 @@ enum vmbus_sim_pm_op {
 	VMBUS_SIM_PM_SUSPEND	= 1,
 	VMBUS_SIM_PM_RESUME	= 2,
 };
+
 struct vmbus_sim_pm {
 	__u32 size;
 	__u32 id;
