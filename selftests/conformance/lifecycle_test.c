@@ -33,7 +33,7 @@ FIXTURE_VARIANT_ADD(lc, fcopy) { .svc = HVHOST_FCOPY, .name = "fcopy", .has_daem
 FIXTURE_SETUP(lc)
 {
 	if (!rig_has_service(variant->name))
-		SKIP(return, "target %s has no %s service", rig_target(), variant->name);
+		RIG_SETUP_SKIP("target %s has no %s service", rig_target(), variant->name);
 	ASSERT_EQ(0, hvhost_open(&self->h, NULL));
 }
 

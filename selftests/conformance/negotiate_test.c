@@ -53,7 +53,7 @@ NEGO_VARIANT(HVHOST_FCOPY, fcopy, HVHOST_WS2016, ws2016, V(3, 0), V(1, 1));
 FIXTURE_SETUP(nego)
 {
 	if (!rig_has_service(variant->name))
-		SKIP(return, "target %s has no %s service", rig_target(), variant->name);
+		RIG_SETUP_SKIP("target %s has no %s service", rig_target(), variant->name);
 	self->model = hvhost_host_model(variant->gen);
 	ASSERT_NE(NULL, self->model);
 	ASSERT_EQ(0, rig_open_service(&self->h, variant->svc, &self->id));

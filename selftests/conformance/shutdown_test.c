@@ -37,14 +37,17 @@ FIXTURE_TEARDOWN(sd)
 static bool platform_has_s4(void)
 {
 	static char buf[1 << 20];
+	size_t len = 0;
 	ssize_t n;
 	int fd = open("/sys/firmware/acpi/tables/DSDT", O_RDONLY);
 
 	if (fd < 0)
 		return false;
-	n = read(fd, buf, sizeof(buf));
+	/* sysfs hands binary files out a page at a time */
+	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += n;
 	close(fd);
-	return n > 4 && memmem(buf, n, "_S4_", 4);
+	return len > 4 && memmem(buf, len, "_S4_", 4);
 }
 
 static int instance_of(struct hvhost *h, uint32_t id, char out[37])

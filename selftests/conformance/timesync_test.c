@@ -53,8 +53,9 @@ FIXTURE_SETUP(ts)
 
 FIXTURE_TEARDOWN(ts)
 {
-	int64_t now;
+	struct hvhost_nego n;
 	struct timespec t;
+	int64_t now;
 
 	if (!self->h)
 		return;
@@ -63,7 +64,7 @@ FIXTURE_TEARDOWN(ts)
 	t.tv_nsec = now % 1000000000LL;
 	clock_settime(CLOCK_REALTIME, &t);
 	hvhost_negotiate_model(self->h, self->id, HVHOST_TIMESYNC,
-			       hvhost_host_model(HVHOST_DEFAULT_GENERATION), NULL);
+			       hvhost_host_model(HVHOST_DEFAULT_GENERATION), &n);
 	hvhost_close(self->h);
 }
 
