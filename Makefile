@@ -8,30 +8,43 @@
 #                "N passed, N failed[, N skipped]"
 #   make demo    boot a guest and let a simulated Hyper-V host drive it
 #
+#   make modules build our hv_utils.ko (kernel/) for each kernel
+#   make install install it for the running kernel, with the udev rule
+#
 # Kernels are discovered (selftests/vm/kernels), never hard-coded; KVERS=
-# overrides the list, TARGETS= the implementations tested (stock).
+# overrides the list, TARGETS= the implementations tested: stock (Debian's
+# hv_utils.ko + hyperv-daemons) and ours.
 
 TOP	:= $(abspath .)
 BUILD	?= $(TOP)/build
 KVERS	?= $(shell $(TOP)/selftests/vm/kernels 2>/dev/null)
-TARGETS	?= stock
+TARGETS	?= stock ours
 V	?= 0
 
 export TOP BUILD V
 
 SUBMAKE	= $(MAKE) --no-print-directory
 
-.PHONY: all deps rig check unit conformance demo clean help
+.PHONY: all deps modules rig check demo install style clean help
 
-all: rig
+all: modules rig
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/selftests/vm/deps
 
-rig: deps
+modules: deps
+	@set -e; for k in $(KVERS); do $(SUBMAKE) -C kernel KVER=$$k; done
+
+install:
+	@$(SUBMAKE) -C kernel install
+
+style:
+	@$(SUBMAKE) -C kernel style
+
+rig: deps modules
 	@$(SUBMAKE) -C selftests/hvhost
 	@$(SUBMAKE) -C selftests/conformance
 	@set -e; for k in $(KVERS); do \

@@ -39,6 +39,8 @@ static bool scratch_is_block_fs(void)
 
 FIXTURE_SETUP(vss)
 {
+	if (!rig_has_service("vss"))
+		RIG_SETUP_SKIP("target %s has no vss service", rig_target());
 	ASSERT_TRUE(scratch_is_block_fs()) {
 		TH_LOG("the rig must mount an ext4 disk read-write at " SCRATCH);
 	}

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# Target "ours": hvic's hv_utils.ko from kernel/ (heartbeat, shutdown and
+# time sync so far; no daemons).  Sourced by guest-side scripts; runs inside
+# the test guest as root.
+
+target_desc="hvic hv_utils.ko ($BUILD/$KVER/kernel)"
+
+target_services() {
+	echo "heartbeat shutdown timesync"
+}
+
+# PTP first: the module imports ptp_clock_register.
+target_load() {
+	modprobe -q ptp 2>/dev/null || true
+	insmod "$BUILD/$KVER/kernel/hv_utils.ko"
+}
+
+target_unload() {
+	rmmod hv_utils
+}
+
+target_daemon() {
+	echo ""
+}
