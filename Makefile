@@ -41,8 +41,8 @@ modules: deps
 install:
 	@$(SUBMAKE) -C kernel install
 
-style:
-	@$(SUBMAKE) -C kernel style
+style: deps
+	@$(TOP)/selftests/kernel-checks --kernels ""
 
 rig: deps modules
 	@$(SUBMAKE) -C selftests/hvhost
