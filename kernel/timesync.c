@@ -153,7 +153,7 @@ static u32 hvic_timesync_handle(struct hvic_dev *dev, struct hvic_msg *msg)
 	if (flags & HVIC_TIMESYNC_SYNC)
 		ts->sync_pending = true;
 	else if ((flags & HVIC_TIMESYNC_SAMPLE) && READ_ONCE(timesync_implicit) &&
-		 host - ktime_get_real_ns() >= HVIC_TS_IMPLICIT_NS)
+		 host - (s64)ktime_get_real_ns() >= (s64)HVIC_TS_IMPLICIT_NS)
 		ts->sync_pending = true;
 	return HVIC_S_OK;
 }

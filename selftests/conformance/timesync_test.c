@@ -9,6 +9,7 @@
  * each test plus an offset, advancing with CLOCK_MONOTONIC; the guest clock is
  * put back at the end of every test.
  */
+#include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -187,6 +188,59 @@ TEST_F(ts, ptp_clock_reads_host_time)
 	err = ptp - host_now(self, offset);
 	EXPECT_LE(rig_abs64(err), variant->tolerance);
 	close(fd);
+}
+
+#define IMPLICIT "/sys/module/hv_utils/parameters/timesync_implicit"
+
+static int write_param(const char *val)
+{
+	FILE *f = fopen(IMPLICIT, "we");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fputs(val, f) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/*
+ * timesync_implicit (Linux 6.12's name and meaning): hosts may skip the SYNC
+ * after a resume, so a SAMPLE steps the clock when the guest is 5 s or more
+ * behind the host -- and only then: never back, never for a small drift.
+ */
+TEST_F(ts, implicit_sync_only_catches_up)
+{
+	uint32_t status = ~0u;
+	int64_t err;
+
+	if (access(IMPLICIT, F_OK))
+		SKIP(return, "target %s has no timesync_implicit parameter", rig_target());
+	ASSERT_EQ(0, write_param("Y"));
+
+	/* 10 s behind: caught up */
+	ASSERT_EQ(0, send_time(self, HVHOST_TS_SAMPLE, 10000 * MS, 0, &status));
+	EXPECT_EQ(HV_S_OK, status);
+	err = settle(self, 10000 * MS, variant->tolerance);
+	EXPECT_LE(rig_abs64(err), variant->tolerance);
+
+	/* now 10 s ahead of the host: not stepped back */
+	ASSERT_EQ(0, send_time(self, HVHOST_TS_SAMPLE, 0, 0, &status));
+	EXPECT_EQ(HV_S_OK, status);
+	usleep(500000);
+	err = rig_now_ns(CLOCK_REALTIME) - host_now(self, 10000 * MS);
+	EXPECT_LE(rig_abs64(err), 100 * MS) {
+		TH_LOG("a SAMPLE from a host 10 s behind moved the clock by %lld ms",
+		       (long long)err / MS);
+	}
+
+	/* 2 s behind: a drift for chrony, not a step */
+	ASSERT_EQ(0, send_time(self, HVHOST_TS_SAMPLE, 12000 * MS, 0, &status));
+	EXPECT_EQ(HV_S_OK, status);
+	usleep(500000);
+	err = rig_now_ns(CLOCK_REALTIME) - host_now(self, 10000 * MS);
+	EXPECT_LE(rig_abs64(err), 100 * MS);
+
+	write_param("N");
 }
 
 TEST_HARNESS_MAIN
