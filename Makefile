@@ -7,6 +7,7 @@
 #   make check   unit tests + conformance suite on every kernel; last line
 #                "N passed, N failed[, N skipped]"
 #   make demo    boot a guest and let a simulated Hyper-V host drive it
+#   make bench   KVP benchmark, ours against stock, printed as ratios
 #
 #   make modules build our hv_utils.ko (kernel/) for each kernel
 #   make install install it for the running kernel, with the udev rule
@@ -20,17 +21,18 @@ BUILD	?= $(TOP)/build
 KVERS	?= $(shell $(TOP)/selftests/vm/kernels 2>/dev/null)
 TARGETS	?= stock ours
 V	?= 0
+BENCH_TARGETS ?= stock ours
 
 export TOP BUILD V
 
 SUBMAKE	= $(MAKE) --no-print-directory
 
-.PHONY: all deps modules rig check demo install style clean help
+.PHONY: all deps modules rig check demo bench install style clean help
 
 all: modules rig
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 deps:
 	@$(TOP)/selftests/vm/deps
@@ -47,6 +49,7 @@ style: deps
 rig: deps modules
 	@$(SUBMAKE) -C selftests/hvhost
 	@$(SUBMAKE) -C selftests/conformance
+	@$(SUBMAKE) -C selftests/bench
 	@set -e; for k in $(KVERS); do \
 		$(SUBMAKE) -C selftests/vmbus_sim KVER=$$k; \
 		$(SUBMAKE) -C selftests/vm KVER=$$k; \
@@ -57,6 +60,9 @@ check: rig
 
 demo: rig
 	@$(TOP)/selftests/demo --kernel "$(firstword $(KVERS))"
+
+bench: rig
+	@$(TOP)/selftests/bench/run --kernel "$(firstword $(KVERS))" --targets "$(BENCH_TARGETS)"
 
 clean:
 	rm -rf $(BUILD)
