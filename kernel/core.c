@@ -130,24 +130,48 @@ static bool hvic_process(struct hvic_dev *dev, u32 len, u32 *status,
 		*status = HVIC_E_FAIL;
 	}
 
-	hdr->status = cpu_to_le32(*status);
-	hdr->flags = HVIC_FLAG_TRANSACTION | HVIC_FLAG_RESPONSE;
+	if (*status != HVIC_PENDING) {
+		hdr->status = cpu_to_le32(*status);
+		hdr->flags = HVIC_FLAG_TRANSACTION | HVIC_FLAG_RESPONSE;
+	}
 	return true;
 }
 
-/* One packet of len bytes is in dev->buf: answer it, as hosts expect. */
-static void hvic_rx_one(struct hvic_dev *dev, u32 len, u64 request_id)
+static void hvic_send_failed(struct hvic_dev *dev, int ret)
 {
-	bool handled = false;
+	dev_warn_ratelimited(hvic_device(dev), "%s: reply not sent: %d\n",
+			     dev->ops->name, ret);
+}
+
+/*
+ * One packet of len bytes is in dev->buf: answer it, as hosts expect, or
+ * park it when the service answers later.  Returns true when parked.
+ */
+static bool hvic_rx_one(struct hvic_dev *dev, u32 len, u64 request_id)
+{
+	bool handled = false, processed;
 	u32 status;
 	int ret;
 
+	/*
+	 * Parked before handle() runs: a service may hand the request on
+	 * and see it answered (hvic_complete()) before handle() returns.
+	 */
 	spin_lock_bh(&dev->lock);
 	dev->messages++;
+	dev->pending = true;
+	dev->pending_len = len;
+	dev->pending_id = request_id;
 	spin_unlock_bh(&dev->lock);
 
-	if (!hvic_process(dev, len, &status, &handled))
-		return;
+	processed = hvic_process(dev, len, &status, &handled);
+	if (processed && status == HVIC_PENDING)
+		return true;
+	spin_lock_bh(&dev->lock);
+	dev->pending = false;
+	spin_unlock_bh(&dev->lock);
+	if (!processed)
+		return false;
 
 	ret = vmbus_sendpacket(dev->hdev->channel, dev->buf, len, request_id,
 			       VM_PKT_DATA_INBAND, 0);
@@ -155,17 +179,58 @@ static void hvic_rx_one(struct hvic_dev *dev, u32 len, u64 request_id)
 		spin_lock_bh(&dev->lock);
 		dev->send_errors++;
 		spin_unlock_bh(&dev->lock);
-		dev_warn_ratelimited(hvic_device(dev), "%s: reply not sent: %d\n",
-				     dev->ops->name, ret);
+		hvic_send_failed(dev, ret);
 	}
 	/* Even unsent: the host asked, and may just not hear that we agree. */
 	if (handled && status == HVIC_S_OK && dev->ops->replied)
 		dev->ops->replied(dev);
+	return false;
+}
+
+/**
+ * hvic_complete() - answer the request a service's handle() left pending
+ * @dev:	the device
+ * @status:	status for the host; the service has edited the body
+ *
+ * Process context (or any context that may take dev->lock with _bh).
+ * Sends the reply held in dev->buf and restarts reading the channel.
+ * Nothing is sent once the channel is closing: the host drops its
+ * transactions with the channel.  Returns false when nothing was pending,
+ * e.g. because the channel closed meanwhile.
+ */
+bool hvic_complete(struct hvic_dev *dev, u32 status)
+{
+	struct hvic_icmsg_hdr *hdr =
+		(struct hvic_icmsg_hdr *)(dev->buf + sizeof(struct hvic_pipe_hdr));
+	struct vmbus_channel *channel = dev->hdev->channel;
+	int ret = 0;
+
+	spin_lock_bh(&dev->lock);
+	if (!dev->pending) {
+		spin_unlock_bh(&dev->lock);
+		return false;
+	}
+	dev->pending = false;
+	if (dev->state == HVIC_STATE_NEGOTIATED) {
+		hdr->status = cpu_to_le32(status);
+		hdr->flags = HVIC_FLAG_TRANSACTION | HVIC_FLAG_RESPONSE;
+		ret = vmbus_sendpacket(channel, dev->buf, dev->pending_len,
+				       dev->pending_id, VM_PKT_DATA_INBAND, 0);
+		if (ret)
+			dev->send_errors++;
+		/* Under the lock: hvic_close() can't have closed it yet. */
+		tasklet_schedule(&channel->callback_event);
+	}
+	spin_unlock_bh(&dev->lock);
+	if (ret)
+		hvic_send_failed(dev, ret);
+	return true;
 }
 
 /*
  * The channel callback, in the channel tasklet: handle what the host sent,
- * up to HVIC_RX_BUDGET packets, then come back for more.
+ * up to HVIC_RX_BUDGET packets, then come back for more.  Stops at a request
+ * the service answers later: the host has one transaction in flight.
  */
 void hvic_channel_callback(void *context)
 {
@@ -173,14 +238,15 @@ void hvic_channel_callback(void *context)
 	struct vmbus_channel *channel = dev->hdev->channel;
 	unsigned int budget = HVIC_RX_BUDGET;
 	u64 request_id;
-	bool broken;
+	bool stopped;
 	u32 len;
 	int ret;
 
 	spin_lock_bh(&dev->lock);
-	broken = dev->state == HVIC_STATE_BROKEN;
+	/* Pending: hvic_complete() reschedules us. */
+	stopped = dev->state == HVIC_STATE_BROKEN || dev->pending;
 	spin_unlock_bh(&dev->lock);
-	if (broken)
+	if (stopped)
 		return;
 
 	while (budget--) {
@@ -201,7 +267,8 @@ void hvic_channel_callback(void *context)
 		}
 		if (!len)
 			return;
-		hvic_rx_one(dev, len, request_id);
+		if (hvic_rx_one(dev, len, request_id))
+			return;
 	}
 	tasklet_schedule(&channel->callback_event);
 }

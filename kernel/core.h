@@ -10,6 +10,11 @@
  *		-> the service's replied() hook
  *
  * so a service never touches the ring, the headers or the reply.
+ *
+ * A service that must ask user space first (KVP) returns HVIC_PENDING from
+ * handle(): the core then keeps the request in dev->buf, stops reading the
+ * ring (the host has one transaction in flight per channel), and sends the
+ * reply when the service calls hvic_complete() from process context.
  */
 #ifndef HVIC_CORE_H
 #define HVIC_CORE_H
@@ -32,6 +37,12 @@ enum hvic_state {
 	HVIC_STATE_BROKEN,	/* the host made a mess: don't read any more */
 };
 
+/*
+ * Returned by handle() instead of a status: the reply follows through
+ * hvic_complete().  Never sent to the host.
+ */
+#define HVIC_PENDING	0xffffffffU
+
 /* One host request, as a service's handle() sees it. */
 struct hvic_msg {
 	void *body;		/* in dev->buf, right after the IC header */
@@ -47,14 +58,17 @@ struct hvic_msg {
  * @nversions:	entries in @versions
  * @msg_type:	the one IC message type besides NEGOTIATE
  * @min_len:	body bytes every version of @msg_type has at least
+ * @buf_size:	receive buffer, the largest packet taken (0: one page)
  * @priv_size:	bytes of per-device service state, see hvic_priv()
  * @init:	probe time, before the channel opens (may sleep)
  * @uninit:	remove time, after the channel closed (may sleep)
  * @handle:	a validated request of @msg_type in a negotiated channel;
  *		runs in the channel tasklet, edits the body in place for the
- *		reply and returns its status
+ *		reply and returns its status, or HVIC_PENDING: then the body
+ *		stays the service's to edit until it calls hvic_complete()
  * @replied:	after the reply to a handle()d request went out (tasklet):
- *		the place to start what must follow the reply
+ *		the place to start what must follow the reply (not called for
+ *		HVIC_PENDING requests)
  * @suspend:	after the channel closed for suspend (may sleep)
  * @resume:	before the channel reopens after resume (may sleep)
  * @attrs:	sysfs attributes merged into the device's "hvic" group
@@ -66,6 +80,7 @@ struct hvic_service_ops {
 	unsigned int nversions;
 	u16 msg_type;
 	u16 min_len;
+	u32 buf_size;
 	size_t priv_size;
 	int (*init)(struct hvic_dev *dev);
 	void (*uninit)(struct hvic_dev *dev);
@@ -86,7 +101,10 @@ struct hvic_dev {
 	const struct hvic_service_ops *ops;
 	u32 buf_size;
 
-	/* Channel tasklet only (or with the channel closed). */
+	/*
+	 * Channel tasklet only (or with the channel closed); while a request
+	 * is pending, the service's until it calls hvic_complete().
+	 */
 	u8 *buf;			/* private copy of the current packet */
 
 	/* Protects everything below; taken with _bh (tasklet vs. sysfs). */
@@ -97,6 +115,9 @@ struct hvic_dev {
 	u64 messages;			/* lock: packets received */
 	u64 errors;			/* lock: malformed packets received */
 	u64 send_errors;		/* lock: replies the ring refused */
+	bool pending;			/* lock: a request awaits hvic_complete() */
+	u32 pending_len;		/* lock: its packet length */
+	u64 pending_id;			/* lock: its VMBus request id */
 
 	/* Service state, hvic_priv(); the service documents its locking. */
 	unsigned long priv[] __aligned(sizeof(u64));
@@ -129,6 +150,7 @@ void hvic_count_error(struct hvic_dev *dev);
 
 /* core.c */
 void hvic_channel_callback(void *context);
+bool hvic_complete(struct hvic_dev *dev, u32 status);
 void hvic_set_state_locked(struct hvic_dev *dev, enum hvic_state state);
 const char *hvic_state_name(enum hvic_state state);
 
@@ -148,9 +170,10 @@ void hvic_sysfs_remove(struct hvic_dev *dev);
 ssize_t hvic_emit_u64(char *buf, spinlock_t *lock, const u64 *val);
 ssize_t hvic_emit_s64(char *buf, spinlock_t *lock, const s64 *val);
 
-/* The services (heartbeat.c, shutdown.c, timesync.c). */
+/* The services (heartbeat.c, shutdown.c, timesync.c, kvp.c). */
 extern const struct hvic_service_ops hvic_heartbeat_ops;
 extern const struct hvic_service_ops hvic_shutdown_ops;
 extern const struct hvic_service_ops hvic_timesync_ops;
+extern const struct hvic_service_ops hvic_kvp_ops;
 
 #endif /* HVIC_CORE_H */

@@ -45,6 +45,8 @@ static void hvic_close(struct hvic_dev *dev)
 {
 	spin_lock_bh(&dev->lock);
 	hvic_set_state_locked(dev, HVIC_STATE_CLOSED);
+	/* The host forgets its transaction with the channel. */
+	dev->pending = false;
 	spin_unlock_bh(&dev->lock);
 	vmbus_close(dev->hdev->channel);
 	/* A callback that ran meanwhile may have renegotiated: undo that. */
@@ -63,7 +65,7 @@ int hvic_probe(struct hv_device *hdev, const struct hvic_service_ops *ops)
 		return -ENOMEM;
 	dev->hdev = hdev;
 	dev->ops = ops;
-	dev->buf_size = HV_HYP_PAGE_SIZE;
+	dev->buf_size = ops->buf_size ?: HV_HYP_PAGE_SIZE;
 	spin_lock_init(&dev->lock);
 	dev->state = HVIC_STATE_CLOSED;
 

@@ -17,6 +17,7 @@
 #define HVIC_ICMSG_H
 
 #include <linux/build_bug.h>
+#include <linux/stddef.h>
 #include <linux/types.h>
 
 /* icmsg_hdr.icmsgtype */
@@ -37,9 +38,12 @@ enum hvic_msg_flags {
 	HVIC_FLAG_RESPONSE	= 0x4,
 };
 
-/* icmsg_hdr.status: HRESULT-style codes the host understands. */
-#define HVIC_S_OK	0x00000000U
-#define HVIC_E_FAIL	0x80004005U
+/*
+ * icmsg_hdr.status: HRESULT-style codes the host understands, HVIC_S_OK,
+ * HVIC_E_FAIL, HVIC_S_CONT...: the same values daemons use, defined once in
+ * the daemon ABI header.
+ */
+#include <linux/hvic.h>
 
 /* A version as the rest of the driver handles it: major << 16 | minor. */
 #define HVIC_VER(maj, min)	((u32)(maj) << 16 | (u16)(min))
@@ -152,5 +156,85 @@ struct hvic_timesync_v4 {
 } __packed;
 
 static_assert(sizeof(struct hvic_timesync_v4) == 22);
+
+/*
+ * KVP: struct hv_kvp_msg for GET, SET, DELETE and ENUMERATE, struct
+ * hv_kvp_ip_msg (a 2-byte header) for the IP operations.  Strings are
+ * UTF-16LE in byte arrays, their sizes in bytes including the NUL.  Hosts
+ * send the full 7432 bytes of hv_kvp_msg whatever the operation, so the
+ * answer fits; each operation needs only the part below.
+ */
+#define HVIC_KVPW_KEY_BYTES	512
+#define HVIC_KVPW_VALUE_BYTES	2048
+
+struct hvic_kvpw_hdr {
+	u8 operation;			/* enum hvic_kvp_op */
+	u8 pool;			/* enum hvic_kvp_pool */
+	__le16 pad;
+};
+
+static_assert(sizeof(struct hvic_kvpw_hdr) == 4);
+
+struct hvic_kvpw_value {
+	__le32 value_type;		/* HVIC_REG_* */
+	__le32 key_size;
+	__le32 value_size;
+	u8 key[HVIC_KVPW_KEY_BYTES];
+	union {
+		u8 value[HVIC_KVPW_VALUE_BYTES];
+		__le32 value_u32;
+		__le64 value_u64;
+	} __packed;
+} __packed;
+
+static_assert(sizeof(struct hvic_kvpw_value) == 2572);
+
+struct hvic_kvpw_delete {
+	__le32 key_size;
+	u8 key[HVIC_KVPW_KEY_BYTES];
+};
+
+static_assert(sizeof(struct hvic_kvpw_delete) == 516);
+
+struct hvic_kvpw_enumerate {
+	__le32 index;
+	struct hvic_kvpw_value data;
+} __packed;
+
+static_assert(sizeof(struct hvic_kvpw_enumerate) == 2576);
+
+/* GET and SET carry a value, ENUMERATE an index and a value. */
+struct hvic_kvpw_msg {
+	struct hvic_kvpw_hdr hdr;
+	union {
+		struct hvic_kvpw_value get;
+		struct hvic_kvpw_value set;
+		struct hvic_kvpw_delete del;
+		struct hvic_kvpw_enumerate enumerate;
+	} body;
+};
+
+static_assert(offsetof(struct hvic_kvpw_msg, body) == 4);
+
+/* One adapter's IP configuration: strings in UTF-16LE. */
+struct hvic_kvpw_ip {
+	u8 adapter_id[2 * HVIC_KVP_ADAPTER_ID_UNITS];
+	u8 addr_family;			/* HVIC_ADDR_FAMILY_* bits */
+	u8 dhcp_enabled;
+	u8 ip_addr[2 * HVIC_KVP_IP_ADDR_UNITS];
+	u8 sub_net[2 * HVIC_KVP_IP_ADDR_UNITS];
+	u8 gate_way[2 * HVIC_KVP_GATEWAY_UNITS];
+	u8 dns_addr[2 * HVIC_KVP_IP_ADDR_UNITS];
+};
+
+static_assert(sizeof(struct hvic_kvpw_ip) == 7426);
+
+struct hvic_kvpw_ip_msg {
+	u8 operation;			/* GET_IP_INFO or SET_IP_INFO */
+	u8 pool;
+	struct hvic_kvpw_ip ip;
+};
+
+static_assert(sizeof(struct hvic_kvpw_ip_msg) == 7428);
 
 #endif /* HVIC_ICMSG_H */

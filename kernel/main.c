@@ -15,6 +15,7 @@ static const struct hvic_service_ops *const hvic_services[] = {
 	&hvic_heartbeat_ops,
 	&hvic_shutdown_ops,
 	&hvic_timesync_ops,
+	&hvic_kvp_ops,
 };
 
 /* The same aliases as upstream hv_utils, for the services we have. */
@@ -22,6 +23,7 @@ static const struct hv_vmbus_device_id hvic_id_table[] = {
 	{ HV_HEART_BEAT_GUID },
 	{ HV_SHUTDOWN_GUID },
 	{ HV_TS_GUID },
+	{ HV_KVP_GUID },
 	{ },
 };
 MODULE_DEVICE_TABLE(vmbus, hvic_id_table);
@@ -67,6 +69,6 @@ static void __exit hvic_exit(void)
 module_init(hvic_init);
 module_exit(hvic_exit);
 
-MODULE_DESCRIPTION("Hyper-V integration services: heartbeat, shutdown, time sync");
+MODULE_DESCRIPTION("Hyper-V integration services: heartbeat, shutdown, time sync, KVP");
 MODULE_VERSION(HVIC_VERSION);
 MODULE_LICENSE("GPL");
