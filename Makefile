@@ -14,12 +14,13 @@
 #
 # Kernels are discovered (selftests/vm/kernels), never hard-coded; KVERS=
 # overrides the list, TARGETS= the implementations tested: stock (Debian's
-# hv_utils.ko + hyperv-daemons) and ours.
+# hv_utils.ko + hyperv-daemons), ours, and ours-stockd (our module with
+# Debian's daemons).
 
 TOP	:= $(abspath .)
 BUILD	?= $(TOP)/build
 KVERS	?= $(shell $(TOP)/selftests/vm/kernels 2>/dev/null)
-TARGETS	?= stock ours
+TARGETS	?= stock ours ours-stockd stock-hvicd
 V	?= 0
 BENCH_TARGETS ?= stock ours
 
@@ -47,6 +48,7 @@ style: deps
 	@$(TOP)/selftests/kernel-checks --kernels ""
 
 rig: deps modules
+	@$(SUBMAKE) -C tools
 	@$(SUBMAKE) -C selftests/hvhost
 	@$(SUBMAKE) -C selftests/conformance
 	@$(SUBMAKE) -C selftests/bench

@@ -150,7 +150,7 @@ TEST_F(fc, missing_directory_needs_create_path)
 	EXPECT_NE(0, stat(DEST "/a/b/f", &st));
 	ASSERT_EQ(0, hvhost_copy_file(self->h, self->id, self->src, DEST "/a/b", "f",
 				      HVHOST_FCOPY_CREATE_PATH, NULL, NULL, &status));
-	if (rig_target_is("stock")) {
+	if (rig_module_is("stock")) {	/* stock hv_fcopy_daemon: the only one for it */
 		/*
 		 * Upstream's daemon creates only the path components that
 		 * are followed by a '/': "a" but not "b".  Confirm, then say.

@@ -15,6 +15,7 @@
 #include <sys/klog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +31,96 @@ const char *rig_target(void)
 bool rig_target_is(const char *name)
 {
 	return strcmp(rig_target(), name) == 0;
+}
+
+bool rig_module_is(const char *name)
+{
+	const char *m = getenv("HVIC_MODULE");
+
+	/* older target files export nothing: the target is the module */
+	return strcmp(m && *m ? m : rig_target(), name) == 0;
+}
+
+const char *rig_kvp_daemon(void)
+{
+	const char *d = getenv("HVIC_KVP_DAEMON");
+
+	return d ? d : "";
+}
+
+bool rig_daemon_is(const char *name)
+{
+	return strcmp(rig_kvp_daemon(), name) == 0;
+}
+
+const char *rig_kvp_daemon_cmd(void)
+{
+	const char *c = getenv("HVIC_KVP_DAEMON_CMD");
+
+	return c ? c : "";
+}
+
+pid_t rig_find_process(const char *name)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+
+	while (d && !found && (e = readdir(d))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = 0;
+			/* comm is cut to 15 characters */
+			if (!strncmp(comm, name, 15) && rig_proc_state(atoi(e->d_name)) != 'Z')
+				found = atoi(e->d_name);
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+int rig_kvp_daemon_start(void)
+{
+	const char *cmd = rig_kvp_daemon_cmd();
+	pid_t pid;
+
+	if (!*cmd)
+		return -ENOENT;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int fd = open("/var/log/hvic-daemon-kvp.log",
+			      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		setsid();
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		/* its own process, not our child: the harness may exit */
+		if (fork() == 0) {
+			char line[1024];
+
+			snprintf(line, sizeof(line), "exec %s", cmd);
+			execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
 }
 
 bool rig_has_service(const char *name)

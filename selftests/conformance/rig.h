@@ -15,6 +15,20 @@
 /* "stock" or "ours" (HVIC_TARGET, set by guest-suite). */
 const char *rig_target(void);
 bool rig_target_is(const char *name);
+/* The hv_utils module under test, "stock" or "ours" (HVIC_MODULE, exported
+ * by the target file): properties of the kernel side key on this. */
+bool rig_module_is(const char *name);
+/* The KVP daemon's program name, e.g. "hv_kvp_daemon" or "hvic-kvpd"
+ * (HVIC_KVP_DAEMON, set by guest-suite; "" when the target has none), and
+ * its command line (HVIC_KVP_DAEMON_CMD). */
+const char *rig_kvp_daemon(void);
+bool rig_daemon_is(const char *name);
+const char *rig_kvp_daemon_cmd(void);
+/* The pid of a running process whose program name is name, or 0. */
+pid_t rig_find_process(const char *name);
+/* Start the target's KVP daemon again, detached (find it with
+ * rig_find_process()); 0 or -errno. */
+int rig_kvp_daemon_start(void);
 /* Whether the target implements a service (HVIC_SERVICES). */
 bool rig_has_service(const char *name);
 

@@ -126,7 +126,7 @@ TEST_F(sd, request_details_logged)
 	rig_dmesg_mark();
 	ASSERT_EQ(0, hvhost_shutdown(self->h, self->id, &req, &status));
 	EXPECT_EQ(HV_E_FAIL, status);
-	if (rig_target_is("stock")) {
+	if (rig_module_is("stock")) {
 		ASSERT_EQ(0, rig_dmesg_count(msg));
 		SKIP(return, "expected difference: stock ignores the host's reason, timeout and message");
 	}

@@ -90,7 +90,7 @@ TEST_F(vss, hot_backup)
 	ASSERT_EQ(0, hvhost_vss(self->h, self->id, HVHOST_VSS_HOT_BACKUP, 0, 0,
 				&flags, &status));
 	ASSERT_EQ(HV_S_OK, status);
-	if (rig_target_is("stock")) {
+	if (rig_module_is("stock")) {
 		ASSERT_EQ(0, flags);
 		SKIP(return, "expected difference: stock answers HOT_BACKUP with flags 0, not 0x%x",
 		     HVHOST_VSS_HBU_NO_AUTO_RECOVERY);

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Target "ours": hvic's hv_utils.ko from kernel/ (heartbeat, shutdown and
-# time sync so far; no daemons).  Sourced by guest-side scripts; runs inside
+# time sync and KVP, served by hvic-kvpd).  Sourced by guest-side scripts; runs inside
 # the test guest as root.
 
 target_desc="hvic hv_utils.ko ($BUILD/$KVER/kernel)"
+export HVIC_MODULE=ours
 
 target_services() {
-	echo "heartbeat shutdown timesync"
+	echo "heartbeat shutdown timesync kvp"
 }
 
 # PTP first: the module imports ptp_clock_register.
@@ -20,5 +21,8 @@ target_unload() {
 }
 
 target_daemon() {
-	echo ""
+	case "$1" in
+	kvp)	echo "$BUILD/tools/hvic-kvpd -n" ;;
+	*)	echo "" ;;
+	esac
 }

@@ -3,6 +3,7 @@
 # Sourced by guest-side scripts; runs inside the test guest as root.
 
 target_desc="Debian stock hv_utils.ko + hyperv-daemons"
+export HVIC_MODULE=stock
 
 # Path of the distribution's hv_utils module for the running kernel.
 stock_module() {
