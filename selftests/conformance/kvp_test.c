@@ -30,6 +30,12 @@ FIXTURE_SETUP(kvp)
 		RIG_SETUP_SKIP("target %s has no kvp service", rig_target());
 	ASSERT_EQ(0, rig_open_negotiated(&self->h, HVHOST_KVP,
 					 HVHOST_DEFAULT_GENERATION, &self->id));
+	/*
+	 * Wait as long as a host would: the stock daemon forks shell scripts
+	 * for IP info, which takes seconds on a loaded TCG guest.  The
+	 * module's own bounds are tested in kvp_cdev_test/kvp_fault_test.
+	 */
+	hvhost_set_timeout(self->h, 30000);
 }
 
 FIXTURE_TEARDOWN(kvp)
