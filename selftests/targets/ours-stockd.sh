@@ -2,26 +2,14 @@
 # Target "ours-stockd": hvic's hv_utils.ko from kernel/ with Debian's stock
 # daemons (hyperv-daemons) for the services that need one: our kernel side
 # of the daemon ABI against the daemons every distribution ships.  Sourced
-# by guest-side scripts; runs inside the test guest as root.
+# by guest-side scripts; runs inside the test guest as root.  The module
+# side is target "ours"'s; only the daemons differ.
+
+# shellcheck source=ours.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ours.sh"
 
 target_desc="hvic hv_utils.ko ($BUILD/$KVER/kernel) + Debian stock hyperv-daemons"
-export HVIC_MODULE=ours
 
-target_services() {
-	echo "heartbeat shutdown timesync kvp"
-}
-
-# PTP first: the module imports ptp_clock_register.
-target_load() {
-	modprobe -q ptp 2>/dev/null || true
-	insmod "$BUILD/$KVER/kernel/hv_utils.ko"
-}
-
-target_unload() {
-	rmmod hv_utils
-}
-
-# Daemon binaries for a service ("" when the target has none).
 target_daemon() {
 	case "$1" in
 	kvp)	echo "/usr/sbin/hv_kvp_daemon -n" ;;
