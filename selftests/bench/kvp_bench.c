@@ -33,7 +33,7 @@ static int die(const char *what, int err)
 int main(int argc, char **argv)
 {
 	unsigned int records = 1000, i, ops = 0, hbs = 0, errors = 0;
-	double seconds = 5, t0, kvp_rate, hb_rate;
+	double seconds = 5, t0, t1, kvp_rate, hb_rate, set_s = 0, get_s = 0;
 	uint32_t kvp, hb, status;
 	struct hvhost *h;
 	char key[64], val[64];
@@ -82,14 +82,18 @@ int main(int argc, char **argv)
 
 		snprintf(key, sizeof(key), "bench-%u", (i * 7919) % records);
 		snprintf(val, sizeof(val), "updated %u", i);
+		t1 = now_s();
 		ret = hvhost_kvp_set(h, kvp, 0, key, &v, &status);
 		if (ret)
 			return die("set", ret);
 		errors += status != HV_S_OK;
+		set_s += now_s() - t1;
+		t1 = now_s();
 		ret = hvhost_kvp_get(h, kvp, 0, key, &rec, &status);
 		if (ret)
 			return die("get", ret);
 		errors += status != HV_S_OK;
+		get_s += now_s() - t1;
 		ops += 2;
 	}
 	kvp_rate = ops / (now_s() - t0);
@@ -103,8 +107,9 @@ int main(int argc, char **argv)
 	}
 	hb_rate = hbs / (now_s() - t0);
 
-	printf("bench: records=%u kvp_ops=%u kvp_ops_per_s=%.1f kvp_us=%.1f hb_per_s=%.1f hb_us=%.1f errors=%u\n",
-	       records, ops, kvp_rate, 1e6 / kvp_rate, hb_rate, 1e6 / hb_rate, errors);
+	printf("bench: records=%u kvp_ops=%u kvp_ops_per_s=%.1f kvp_us=%.1f set_us=%.1f get_us=%.1f hb_per_s=%.1f hb_us=%.1f errors=%u\n",
+	       records, ops, kvp_rate, 1e6 / kvp_rate, 2e6 * set_s / ops,
+	       2e6 * get_s / ops, hb_rate, 1e6 / hb_rate, errors);
 	hvhost_close(h);
 	return 0;
 }

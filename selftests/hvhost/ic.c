@@ -122,26 +122,22 @@ static int exchange(struct hvhost *h, uint32_t id, uint64_t req,
  */
 static int transact_pkt(struct hvhost *h, uint32_t id, uint16_t msgtype,
 			uint32_t fw, uint32_t srv, const void *body,
-			size_t body_len, uint8_t *rpkt, struct hvhost_reply *r)
+			size_t body_len, uint8_t *pkt, uint8_t *rpkt,
+			struct hvhost_reply *r)
 {
 	struct hvhost_ichdr hdr = {
 		.msgtype = msgtype, .fw_version = fw, .msg_version = srv,
 	};
 	size_t rlen = HVHOST_MAX_PACKET;
 	uint64_t req;
-	uint8_t *pkt;
 	int len, ret;
 
 	ret = next_request(h, id, &req);
 	if (ret)
 		return ret;
 	hdr.transaction_id = req & 0xff;
-	pkt = malloc(HVHOST_MAX_PACKET);
-	if (!pkt)
-		return -ENOMEM;
 	len = hvhost_build_packet(pkt, HVHOST_MAX_PACKET, &hdr, body, body_len);
 	ret = len < 0 ? len : exchange(h, id, req, pkt, len, rpkt, &rlen);
-	free(pkt);
 	if (ret)
 		return ret;
 	return hvhost_parse_reply(rpkt, rlen, msgtype, r);
@@ -153,16 +149,17 @@ int hvhost_transact(struct hvhost *h, uint32_t id, uint16_t msgtype,
 {
 	uint32_t fw = 0, srv = 0;
 	struct hvhost_reply r;
-	uint8_t *rpkt;
+	uint8_t *pkt;
 	int ret;
 
 	ret = hvhost_negotiated(h, id, &fw, &srv);
 	if (ret && ret != -ENOPROTOOPT)
 		return ret;
-	rpkt = malloc(HVHOST_MAX_PACKET);
-	if (!rpkt)
+	pkt = hvhost_buf_get(h);
+	if (!pkt)
 		return -ENOMEM;
-	ret = transact_pkt(h, id, msgtype, fw, srv, body, body_len, rpkt, &r);
+	ret = transact_pkt(h, id, msgtype, fw, srv, body, body_len, pkt,
+			   pkt + HVHOST_MAX_PACKET, &r);
 	if (!ret) {
 		if (status)
 			*status = r.status;
@@ -171,7 +168,7 @@ int hvhost_transact(struct hvhost *h, uint32_t id, uint16_t msgtype,
 		if (rlen)
 			*rlen = r.body_len;
 	}
-	free(rpkt);
+	hvhost_buf_put(h, pkt);
 	return ret;
 }
 
@@ -288,7 +285,7 @@ int hvhost_negotiate(struct hvhost *h, uint32_t id,
 	ret = next_request(h, id, &req);
 	if (ret)
 		return ret;
-	pkt = malloc(2 * HVHOST_MAX_PACKET);
+	pkt = hvhost_buf_get(h);
 	if (!pkt)
 		return -ENOMEM;
 	rpkt = pkt + HVHOST_MAX_PACKET;
@@ -296,7 +293,7 @@ int hvhost_negotiate(struct hvhost *h, uint32_t id,
 	ret = len < 0 ? len : exchange(h, id, req, pkt, len, rpkt, &rlen);
 	if (!ret)
 		ret = hvhost_parse_negotiate(rpkt, rlen, fw, srv, nego);
-	free(pkt);
+	hvhost_buf_put(h, pkt);
 	if (!ret)
 		ret = record_nego(h, id, nego);
 	return ret;

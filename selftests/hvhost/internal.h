@@ -9,7 +9,17 @@
 struct hvhost {
 	int fd;				/* /dev/vmbus_sim */
 	unsigned int timeout_ms;	/* reply timeout of transactions */
+	/*
+	 * Packet and reply buffers (2 * HVHOST_MAX_PACKET) for one
+	 * transaction at a time, so a transaction costs no allocation;
+	 * concurrent users of one handle fall back to malloc.
+	 */
+	uint8_t *buf;
+	bool buf_busy;
 };
+
+uint8_t *hvhost_buf_get(struct hvhost *h);
+void hvhost_buf_put(struct hvhost *h, uint8_t *buf);
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -43,6 +43,12 @@ int hvhost_open(struct hvhost **out, const char *dev)
 		return err;
 	}
 	h->timeout_ms = HVHOST_DEFAULT_TIMEOUT_MS;
+	h->buf = malloc(2 * HVHOST_MAX_PACKET);
+	if (!h->buf) {
+		close(h->fd);
+		free(h);
+		return -ENOMEM;
+	}
 	*out = h;
 	return 0;
 }
@@ -52,7 +58,24 @@ void hvhost_close(struct hvhost *h)
 	if (!h)
 		return;
 	close(h->fd);
+	free(h->buf);
 	free(h);
+}
+
+/* 2 * HVHOST_MAX_PACKET bytes for one transaction, or NULL. */
+uint8_t *hvhost_buf_get(struct hvhost *h)
+{
+	if (!__atomic_exchange_n(&h->buf_busy, true, __ATOMIC_ACQUIRE))
+		return h->buf;
+	return malloc(2 * HVHOST_MAX_PACKET);
+}
+
+void hvhost_buf_put(struct hvhost *h, uint8_t *buf)
+{
+	if (buf == h->buf)
+		__atomic_store_n(&h->buf_busy, false, __ATOMIC_RELEASE);
+	else
+		free(buf);
 }
 
 int hvhost_fd(const struct hvhost *h)
