@@ -4,16 +4,19 @@
  * at the system the way a user or a consumer (cloud-init, chrony, a backup
  * agent) would: files, clocks, uevents, process states and the kernel log.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
 #include <sys/socket.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -148,7 +151,9 @@ static int pool_open(int pool, off_t *size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_size % (RIG_KVP_KEY_BYTES + RIG_KVP_VALUE_BYTES)) {
+	/* read it the way cloud-init does: under flock() */
+	if (flock(fd, LOCK_SH) < 0 ||
+	    fstat(fd, &st) < 0 || st.st_size % (RIG_KVP_KEY_BYTES + RIG_KVP_VALUE_BYTES)) {
 		close(fd);
 		return -EBADMSG;
 	}
@@ -441,4 +446,305 @@ int rig_open_negotiated(struct hvhost **h, enum hvhost_service s,
 		*h = NULL;
 	}
 	return ret;
+}
+
+int rig_target_call(const char *func)
+{
+	const char *top = getenv("HVIC_TOP"), *build = getenv("HVIC_BUILD");
+	char line[1024];
+	pid_t pid;
+	int st;
+
+	if (!top || !*top || !build || !*build)
+		return -ENOENT;
+	/* the target files read BUILD (and KVER, which guest-lib exports) */
+	snprintf(line, sizeof(line),
+		 "BUILD='%s'; . '%s/selftests/targets/%s.sh' && %s",
+		 build, top, rig_target(), func);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execl("/bin/bash", "bash", "-c", line, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -EINTR;
+}
+
+int rig_daemon_start(const char *cmd, const char *log)
+{
+	pid_t pid;
+
+	if (!cmd || !*cmd)
+		return -ENOENT;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+
+		setsid();
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		/* its own process, not our child: the harness may exit */
+		if (fork() == 0) {
+			char line[1024];
+
+			snprintf(line, sizeof(line), "exec %s", cmd);
+			execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+int rig_file_holders(const char *path, pid_t *pids, int max)
+{
+	DIR *d = opendir("/proc");
+	size_t plen = strlen(path);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char dir[64], link[330], target[300];
+		struct dirent *f;
+		DIR *fds;
+		ssize_t len;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", atoi(e->d_name));
+		fds = opendir(dir);
+		while (fds && (f = readdir(fds))) {
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(link, sizeof(link), "%s/%s", dir, f->d_name);
+			len = readlink(link, target, sizeof(target) - 1);
+			if (len <= 0)
+				continue;
+			target[len] = 0;
+			/* a node removed since it was opened reads "(deleted)" */
+			if (!strncmp(target, path, plen) &&
+			    (!target[plen] || !strcmp(target + plen, " (deleted)"))) {
+				if (n < max)
+					pids[n] = atoi(e->d_name);
+				n++;
+				break;
+			}
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int rig_proc_cmdline(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n, i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	while (n > 0 && !buf[n - 1])
+		n--;
+	for (i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = 0;
+	return 0;
+}
+
+unsigned long long rig_proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	/* fields after the ")" that ends comm start with field 3, the state */
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+int rig_module_refcnt(const char *name)
+{
+	char path[300];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/refcnt", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENOENT;
+	if (fscanf(f, "%d", &n) != 1)
+		n = -EIO;
+	fclose(f);
+	return n;
+}
+
+/*
+ * rtnetlink, read directly (no ip(8) output to parse, no libnl): one dump
+ * request of type for family, each message of the answer given to cb.
+ */
+struct rig_nl_walk {
+	int ifindex;
+	struct rig_ipaddr *out;
+	int max;
+	int n;
+};
+
+static int rig_nl_dump(int type, int family,
+		       void (*cb)(struct nlmsghdr *nh, struct rig_nl_walk *w),
+		       struct rig_nl_walk *w)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rtm;	/* or the shorter struct ifaddrmsg */
+	} req = {
+		.nh.nlmsg_type = type,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nh.nlmsg_seq = 1,
+	};
+	static char buf[65536];
+	int fd, ret = 0;
+	bool done = false;
+
+	req.nh.nlmsg_len = NLMSG_LENGTH(type == RTM_GETADDR ? sizeof(struct ifaddrmsg) :
+					sizeof(struct rtmsg));
+	req.rtm.rtm_family = family;	/* both start with the family */
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0)
+		ret = -errno;
+	while (!ret && !done) {
+		int n = recv(fd, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		for (; NLMSG_OK(nh, (unsigned int)n); nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				done = true;
+				break;
+			}
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
+				ret = ret ? ret : -EIO;
+				break;
+			}
+			if (nh->nlmsg_type == (type == RTM_GETADDR ? RTM_NEWADDR : RTM_NEWROUTE))
+				cb(nh, w);
+		}
+	}
+	close(fd);
+	return ret ? ret : w->n;
+}
+
+static void rig_nl_add(struct rig_nl_walk *w, int family, const void *bin,
+		       unsigned int prefix, unsigned int scope)
+{
+	struct rig_ipaddr *a;
+
+	if (w->n >= w->max)
+		return;
+	a = &w->out[w->n];
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	a->prefix = prefix;
+	a->scope = scope;
+	if (inet_ntop(family, bin, a->addr, sizeof(a->addr)))
+		w->n++;
+}
+
+static void rig_nl_addr(struct nlmsghdr *nh, struct rig_nl_walk *w)
+{
+	struct ifaddrmsg *ifa = NLMSG_DATA(nh);
+	int len = IFA_PAYLOAD(nh);
+	const void *addr = NULL, *local = NULL;
+	struct rtattr *rta;
+
+	if ((int)ifa->ifa_index != w->ifindex)
+		return;
+	for (rta = IFA_RTA(ifa); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == IFA_ADDRESS)
+			addr = RTA_DATA(rta);
+		else if (rta->rta_type == IFA_LOCAL)
+			local = RTA_DATA(rta);
+	}
+	/* IFA_LOCAL is the interface's own address (IFA_ADDRESS the peer's) */
+	if (local || addr)
+		rig_nl_add(w, ifa->ifa_family, local ? local : addr, ifa->ifa_prefixlen,
+			   ifa->ifa_scope);
+}
+
+int rig_if_addrs(int ifindex, struct rig_ipaddr *out, int max)
+{
+	struct rig_nl_walk w = { .ifindex = ifindex, .out = out, .max = max };
+
+	return rig_nl_dump(RTM_GETADDR, AF_UNSPEC, rig_nl_addr, &w);
+}
+
+static void rig_nl_route(struct nlmsghdr *nh, struct rig_nl_walk *w)
+{
+	struct rtmsg *rtm = NLMSG_DATA(nh);
+	int len = RTM_PAYLOAD(nh), oif = 0;
+	unsigned int table = rtm->rtm_table;
+	const void *gw = NULL;
+	struct rtattr *rta;
+
+	for (rta = RTM_RTA(rtm); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type == RTA_GATEWAY)
+			gw = RTA_DATA(rta);
+		else if (rta->rta_type == RTA_OIF)
+			oif = *(int *)RTA_DATA(rta);
+		else if (rta->rta_type == RTA_TABLE)
+			table = *(unsigned int *)RTA_DATA(rta);
+	}
+	if (table == RT_TABLE_MAIN && rtm->rtm_dst_len == 0 && gw && oif == w->ifindex)
+		rig_nl_add(w, rtm->rtm_family, gw, 0, rtm->rtm_scope);
+}
+
+int rig_if_default_gateways(int ifindex, struct rig_ipaddr *out, int max)
+{
+	struct rig_nl_walk w = { .ifindex = ifindex, .out = out, .max = max };
+	int n4, n;
+
+	n4 = rig_nl_dump(RTM_GETROUTE, AF_INET, rig_nl_route, &w);
+	if (n4 < 0)
+		return n4;
+	n = rig_nl_dump(RTM_GETROUTE, AF_INET6, rig_nl_route, &w);
+	return n;
 }

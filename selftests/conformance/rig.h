@@ -31,6 +31,19 @@ pid_t rig_find_process(const char *name);
 int rig_kvp_daemon_start(void);
 /* Whether the target implements a service (HVIC_SERVICES). */
 bool rig_has_service(const char *name);
+/* Run a function of the target file, e.g. "target_load", the way
+ * guest-suite does (HVIC_TOP, HVIC_BUILD); its exit status or -errno. */
+int rig_target_call(const char *func);
+/* Start cmd detached, like rig_kvp_daemon_start(), output appended to log. */
+int rig_daemon_start(const char *cmd, const char *log);
+/* Pids of the processes that have path open (up to max); how many. */
+int rig_file_holders(const char *path, pid_t *pids, int max);
+/* A process's command line, arguments joined by spaces; 0 or -errno. */
+int rig_proc_cmdline(pid_t pid, char *buf, size_t len);
+/* A process's start time (/proc/<pid>/stat field 22), 0 if gone. */
+unsigned long long rig_proc_starttime(pid_t pid);
+/* A loaded module's reference count, or -ENOENT when not loaded. */
+int rig_module_refcnt(const char *name);
 
 /* KVP pool files: the legacy record format, key[512] + value[2048]. */
 #define RIG_KVP_KEY_BYTES	512
@@ -71,6 +84,18 @@ int rig_dmesg_count(const char *needle);
 /* Clock helpers. */
 int64_t rig_now_ns(int clockid);
 int64_t rig_abs64(int64_t v);
+
+/* An address of an interface or a gateway, as rtnetlink reports it. */
+struct rig_ipaddr {
+	int family;			/* AF_INET or AF_INET6 */
+	char addr[46];			/* canonical text (inet_ntop) */
+	unsigned int prefix;		/* prefix length; 0 for a gateway */
+	unsigned int scope;		/* RT_SCOPE_UNIVERSE, _LINK, _HOST */
+};
+/* The addresses of ifindex, up to max into out: their number or -errno. */
+int rig_if_addrs(int ifindex, struct rig_ipaddr *out, int max);
+/* The gateways of the main table's default routes through ifindex. */
+int rig_if_default_gateways(int ifindex, struct rig_ipaddr *out, int max);
 
 #include <stdio.h>
 #include <unistd.h>

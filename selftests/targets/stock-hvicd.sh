@@ -21,5 +21,5 @@ target_daemon() {
 # The module's own behaviour is covered by the pure targets; a mixed target
 # runs what concerns the module/daemon pairing.
 target_suites() {
-	echo "kvp_test kvp_fault_test lifecycle_test"
+	echo "kvp_test kvp_ipconf_test kvp_fault_test lifecycle_test"
 }

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -252,11 +253,129 @@ static void test_repair(void)
 	reset();
 }
 
+/* ------------------------------------------------------------- leases */
+
+/* Whether another process could take the lock cloud-init takes, now. */
+static bool others_can_lock(void)
+{
+	char path[128];
+	int fd, status;
+	pid_t pid;
+
+	pool_path(path, sizeof(path));
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		fd = open(path, O_RDWR);
+		_exit(fd >= 0 && !flock(fd, LOCK_EX | LOCK_NB) ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Append a record without any lock, as a careless script would. */
+static void unlocked_append(const char *key, const char *value)
+{
+	struct hvic_pool_rec r;
+	char path[128];
+	int fd;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.key, sizeof(r.key), "%s", key);
+	snprintf(r.value, sizeof(r.value), "%s", value);
+	pool_path(path, sizeof(path));
+	fd = open(path, O_WRONLY | O_APPEND);
+	if (fd < 0 || write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
+		tap_diag("unlocked append failed");
+	if (fd >= 0)
+		close(fd);
+}
+
+static void test_lease(void)
+{
+	struct hvic_pool *p = NULL;
+	char k[32], v[64];
+	struct timespec t0, t1;
+	unsigned long reads;
+	int i, ok = 1, idle;
+	long took;
+
+	reset();
+	if (!tap_ok(!hvic_pool_open(&p, dir, 0, HVIC_POOL_LEASE), "lease: open"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	hvic_pool_set(p, "a", "1");
+	idle = hvic_pool_idle(p);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	/* (a machine too busy to get here in time sees the lease end) */
+	tap_ok(idle > 0 ? idle <= HVIC_POOL_LEASE_IDLE_MS :
+	       idle == -1 && took >= HVIC_POOL_LEASE_IDLE_MS - 1,
+	       "lease: idle reports when it ends (%d ms)", idle);
+	hvic_pool_get(p, "a", v, sizeof(v));
+	reads = hvic_pool_reads(p);
+	tap_ok(!others_can_lock(), "lease: the file stays locked after an operation");
+	for (i = 0; i < 200; i++) {
+		snprintf(k, sizeof(k), "k%d", i % 20);
+		snprintf(v, sizeof(v), "v%d", i);
+		ok &= !hvic_pool_set(p, k, v) && !hvic_pool_get(p, k, v, sizeof(v));
+	}
+	tap_ok(ok && hvic_pool_reads(p) == reads,
+	       "lease: 400 operations, no re-read (%lu)", hvic_pool_reads(p) - reads);
+	/* a writer that ignores the locks is still noticed */
+	unlocked_append("script", "appended");
+	tap_ok(!hvic_pool_get(p, "script", v, sizeof(v)) && !strcmp(v, "appended"),
+	       "lease: an unlocked append is seen by the next operation");
+	usleep((HVIC_POOL_LEASE_IDLE_MS + 2) * 1000);
+	tap_ok(hvic_pool_idle(p) == -1 && others_can_lock(),
+	       "lease: ends after %d ms idle", HVIC_POOL_LEASE_IDLE_MS);
+	/* a steady stream still lets go within the maximum */
+	hvic_pool_get(p, "a", v, sizeof(v));
+	tap_ok(!others_can_lock(), "lease: taken again by the next operation");
+	for (i = 1; i < 10000 && !others_can_lock(); i++) {
+		usleep(1000);
+		hvic_pool_get(p, "a", v, sizeof(v));
+	}
+	tap_ok(i < 10000, "lease: a busy handle lets go within %d ms (after %d operations)",
+	       HVIC_POOL_LEASE_MAX_MS, i);
+	hvic_pool_get(p, "a", v, sizeof(v));
+	tap_ok(!hvic_pool_release(p) && others_can_lock(), "lease: release");
+	{
+		struct hvic_pool_scan sc;
+		int n = hvic_pool_count(p), r;
+
+		hvic_pool_release(p);
+		r = scan_file(&sc);
+		tap_ok(!r && !sc.tail && !sc.invalid && !sc.dups &&
+		       (int)sc.live == n && file_size() == (off_t)n * REC,
+		       "lease: the file is canonical once released (%zu records, %d live)",
+		       sc.records, n);
+	}
+	hvic_pool_close(p);
+	reset();
+}
+
 /* ---------------------------------------------------- crash injection */
 
-enum op { OP_NEW, OP_OVERWRITE, OP_DELETE_MID, OP_DELETE_LAST, OP_REPAIR };
+enum op { OP_NEW, OP_OVERWRITE, OP_DELETE_MID, OP_DELETE_LAST, OP_REPAIR,
+	  OP_SEQ_NEW, OP_SEQ_DELETE, OP_SEQ_OVERWRITE };
 static const char *const op_names[] = { "set new key", "overwrite", "delete (middle)",
-					"delete (last)", "startup repair" };
+					"delete (last)", "startup repair",
+					"leased overwrite, then set new key",
+					"leased overwrite, then delete",
+					"leased overwrite, then overwrite (the spare)" };
+
+/*
+ * The new values of k2 and k3: short ones are replaced in place, values
+ * beyond the first sector of the field through a copy (test_crash_long).
+ */
+static const char *new2 = "changed-value", *new3 = "changed-3";
+
+/* Marks that the first operation of a sequence returned (was acknowledged). */
+static void ack_path(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/ack", dir);
+}
 
 #define BASE 6
 
@@ -299,7 +418,7 @@ static void child_op(enum op op)
 		hvic_pool_set(p, "knew", "vnew");
 		break;
 	case OP_OVERWRITE:
-		hvic_pool_set(p, "k2", "changed-value");
+		hvic_pool_set(p, "k2", new2);
 		break;
 	case OP_DELETE_MID:
 		hvic_pool_delete(p, "k1");
@@ -309,6 +428,29 @@ static void child_op(enum op op)
 		break;
 	case OP_REPAIR:
 		hvic_pool_count(p);
+		break;
+	case OP_SEQ_NEW:
+	case OP_SEQ_DELETE:
+	case OP_SEQ_OVERWRITE:
+		/* the daemon's way: one lease, the first truncation unsynced */
+		hvic_pool_close(p);
+		if (hvic_pool_open(&p, dir, 0, HVIC_POOL_LEASE))
+			_exit(1);
+		if (!hvic_pool_set(p, "k2", new2)) {
+			char ack[128];
+			int fd;
+
+			ack_path(ack, sizeof(ack));
+			fd = creat(ack, 0600);
+			if (fd >= 0)
+				close(fd);
+		}
+		if (op == OP_SEQ_NEW)
+			hvic_pool_set(p, "knew", "vnew");
+		else if (op == OP_SEQ_OVERWRITE)
+			hvic_pool_set(p, "k3", new3);
+		else
+			hvic_pool_delete(p, "k1");
 		break;
 	}
 	hvic_pool_close(p);
@@ -325,6 +467,7 @@ static bool check_state(enum op op, bool done, char *why, size_t len)
 	struct hvic_pool_scan sc;
 	struct hvic_pool *p;
 	char k[32], want[32], v[HVIC_POOL_VALUE_SIZE];
+	bool acked = false;
 	int i, r, n;
 
 	switch (op) {
@@ -332,7 +475,7 @@ static bool check_state(enum op op, bool done, char *why, size_t len)
 		key = "knew"; newv = "vnew";
 		break;
 	case OP_OVERWRITE:
-		key = "k2"; oldv = "v2"; newv = "changed-value";
+		key = "k2"; oldv = "v2"; newv = new2;
 		break;
 	case OP_DELETE_MID:
 		key = "k1"; oldv = "v1";
@@ -342,6 +485,22 @@ static bool check_state(enum op op, bool done, char *why, size_t len)
 		break;
 	case OP_REPAIR:
 		break;
+	case OP_SEQ_NEW:
+		key = "knew"; newv = "vnew";
+		break;
+	case OP_SEQ_DELETE:
+		key = "k1"; oldv = "v1";
+		break;
+	case OP_SEQ_OVERWRITE:
+		key = "k3"; oldv = "v3"; newv = new3;
+		break;
+	}
+	if (op >= OP_SEQ_NEW) {
+		char ack[128];
+
+		ack_path(ack, sizeof(ack));
+		acked = !access(ack, F_OK);
+		unlink(ack);
 	}
 	p = open0();
 	if (!p) {
@@ -354,6 +513,20 @@ static bool check_state(enum op op, bool done, char *why, size_t len)
 		snprintf(want, sizeof(want), "v%d", i);
 		if (key && !strcmp(k, key))
 			continue;
+		/* the sequences' first change: acknowledged, or not yet */
+		if (i == 2 && op >= OP_SEQ_NEW) {
+			r = hvic_pool_get(p, k, v, sizeof(v));
+			if (!r && !strcmp(v, new2))
+				continue;
+			if (acked || done || r || strcmp(v, want)) {
+				snprintf(why, len, "k2 %s: %d \"%.64s\"",
+					 acked ? "acknowledged" : "unacknowledged",
+					 r, r ? "" : v);
+				hvic_pool_close(p);
+				return false;
+			}
+			continue;
+		}
 		r = hvic_pool_get(p, k, v, sizeof(v));
 		if (r || strcmp(v, want)) {
 			snprintf(why, len, "acknowledged %s lost (%d, \"%.64s\")", k, r, r ? "" : v);
@@ -435,6 +608,23 @@ int main(void)
 	test_crash(OP_DELETE_MID);
 	test_crash(OP_DELETE_LAST);
 	test_crash(OP_REPAIR);
+	test_crash(OP_SEQ_NEW);
+	test_crash(OP_SEQ_DELETE);
+	test_crash(OP_SEQ_OVERWRITE);
+	{
+		static char l2[1500], l3[2047];
+
+		memset(l2, 'L', sizeof(l2) - 1);
+		memset(l3, 'M', sizeof(l3) - 1);
+		new2 = l2;
+		new3 = l3;
+		tap_diag("the same with values beyond the first sector");
+		test_crash(OP_OVERWRITE);
+		test_crash(OP_SEQ_NEW);
+		test_crash(OP_SEQ_DELETE);
+		test_crash(OP_SEQ_OVERWRITE);
+	}
+	test_lease();
 	rmdir(dir);
 	return tap_done();
 }

@@ -1,256 +1,221 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Persisting a SET_IP_INFO configuration for the next boot, in the format
- * of whichever network manager the guest runs (auto-detected, or the
- * configuration's network-backend):
+ * Persisting a SET_IP_INFO configuration for the next boot, in the format of
+ * whichever network manager the guest runs (render.c): the configuration's
+ * network-backend, or for "auto" the first of
  *
- *   networkmanager  /etc/NetworkManager/system-connections/hvic-IF.nmconnection (0600)
- *   networkd        /etc/systemd/network/10-hvic-IF.network
- *   ifupdown        /etc/network/interfaces.d/hvic-IF
+ *   /run/NetworkManager                   NetworkManager is running
+ *   /run/systemd/netif/state              systemd-networkd is running
+ *   .../multi-user.target.wants/NetworkManager.service      enabled
+ *   .../multi-user.target.wants/systemd-networkd.service    enabled
+ *   /etc/network/interfaces               ifupdown is installed
+ *   /etc/NetworkManager/NetworkManager.conf                  installed
  *
- * Each file is written beside its final name, synced and renamed over it.
- * $HVIC_KVPD_ROOT prefixes every path (tests, image builders).
+ * (/run/systemd/netif alone proves nothing: systemd's tmpfiles create it
+ * whether networkd runs or not).  The file is written beside its final name
+ * under a hidden name no backend reads (".NAME.tmp"), synced, renamed over
+ * it, and the directory synced; a missing directory is created.  Every path
+ * is below cfg->root ($HVIC_KVPD_ROOT: tests, image builders).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
+#include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kvpd.h"
 #include "log.h"
 
-static const char *root(void)
-{
-	const char *r = getenv("HVIC_KVPD_ROOT");
+#define UNITS	"/etc/systemd/system/multi-user.target.wants/"
 
-	return r ? r : "";
+static const struct {
+	const char *path;
+	enum kvpd_backend backend;
+} probes[] = {
+	{ "/run/NetworkManager", KVPD_BACKEND_NM },
+	{ "/run/systemd/netif/state", KVPD_BACKEND_NETWORKD },
+	{ UNITS "NetworkManager.service", KVPD_BACKEND_NM },
+	{ UNITS "systemd-networkd.service", KVPD_BACKEND_NETWORKD },
+	{ "/etc/network/interfaces", KVPD_BACKEND_IFUPDOWN },
+	{ "/etc/NetworkManager/NetworkManager.conf", KVPD_BACKEND_NM },
+};
+
+/* root + path into out; -ENAMETOOLONG if it doesn't fit. */
+static int rooted(const struct kvpd_config *cfg, const char *path, char *out,
+		  size_t len)
+{
+	int n = snprintf(out, len, "%s%s", cfg->root, path);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static bool exists(const char *path)
+enum kvpd_backend kvpd_backend_detect(const struct kvpd_config *cfg)
 {
-	char p[512];
+	char path[512];
 	struct stat st;
+	unsigned int i;
 
-	snprintf(p, sizeof(p), "%s%s", root(), path);
-	return !stat(p, &st);
-}
-
-static const char *detect(const struct kvpd_config *cfg)
-{
+	if (!strcmp(cfg->backend, "networkmanager"))
+		return KVPD_BACKEND_NM;
+	if (!strcmp(cfg->backend, "networkd"))
+		return KVPD_BACKEND_NETWORKD;
+	if (!strcmp(cfg->backend, "ifupdown"))
+		return KVPD_BACKEND_IFUPDOWN;
 	if (cfg->backend[0] && strcmp(cfg->backend, "auto"))
-		return cfg->backend;
-	if (exists("/run/NetworkManager") || exists("/etc/NetworkManager/NetworkManager.conf"))
-		return "networkmanager";
-	if (exists("/run/systemd/netif") && exists("/etc/systemd/network"))
-		return "networkd";
-	if (exists("/etc/network/interfaces"))
-		return "ifupdown";
-	return "none";
+		return KVPD_BACKEND_NONE;
+	/* lstat: an enabled unit is a symlink whose target may be elsewhere */
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		if (!rooted(cfg, probes[i].path, path, sizeof(path)) && !lstat(path, &st))
+			return probes[i].backend;
+	return KVPD_BACKEND_NONE;
 }
 
-/* Write text to dir/name atomically with mode. */
-static int write_file(const char *dir, const char *name, const char *text,
-		      mode_t mode)
+/* mkdir -p of path's directory: itself with mode, its parents 0755. */
+static int make_dir(const char *path, mode_t mode)
 {
-	char path[512], tmp[520];
-	size_t len = strlen(text);
+	char dir[512], *slash;
+	struct stat st;
+	int ret;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = 0;
+	if (!stat(dir, &st))
+		return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	ret = make_dir(dir, 0755);
+	if (ret)
+		return ret;
+	if (mkdir(dir, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int sync_dir(const char *path)
+{
+	char dir[512];
 	int fd, ret = 0;
 
-	snprintf(path, sizeof(path), "%s%s/%s", root(), dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	snprintf(dir, sizeof(dir), "%s", path);
+	fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fchmod(fd, mode) || write(fd, text, len) != (ssize_t)len || fsync(fd))
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	if (!ret && rename(tmp, path))
+	if (fsync(fd))
 		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	else
-		log_info("wrote %s", path);
+	close(fd);
 	return ret;
 }
 
-struct text {
-	char buf[8192];
-	size_t used;
-};
-
-static void add(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void add(struct text *t, const char *fmt, ...)
+/* Write text to path atomically with mode (its directory with dir_mode). */
+static int write_file(const char *path, const char *text, mode_t mode,
+		      mode_t dir_mode)
 {
-	va_list ap;
-	int n;
+	char tmp[600], copy[512];
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, ret;
 
-	if (t->used >= sizeof(t->buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, sizeof(t->buf) - t->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->used += n;
+	snprintf(copy, sizeof(copy), "%s", path);
+	ret = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dirname(copy),
+		       strrchr(path, '/') + 1);
+	if (ret < 0 || (size_t)ret >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	ret = make_dir(path, dir_mode);
+	if (ret)
+		return ret;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	ret = 0;
+	if (fchmod(fd, mode))
+		ret = -errno;
+	n = ret ? 0 : write(fd, text, len);
+	if (!ret && n != (ssize_t)len)
+		ret = n < 0 ? -errno : -EIO;
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		return ret;
+	}
+	sync_dir(path);
+	log_info("wrote %s", path);
+	return 0;
 }
 
-static bool has_family(const struct kvpd_addr *a, unsigned int n, int family)
+/* line's first 36 characters into out if that is all it holds (and "\n"). */
+static bool take_uuid(const char *line, char *out)
 {
-	while (n--)
-		if (a[n].family == family)
-			return true;
-	return false;
+	if (strcspn(line, "\n") != 36)
+		return false;
+	memcpy(out, line, 36);
+	out[36] = 0;
+	return true;
 }
 
-static void uuid_for(const char *path, char *out, size_t len)
+/*
+ * The connection's uuid (out: 37 bytes): kept from the file it replaces,
+ * else a new one.  render.c checks its form.
+ */
+static void uuid_for(const char *path, char *out)
 {
 	char line[256];
 	FILE *f = fopen(path, "re");
+	bool found = false;
 
 	out[0] = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "uuid=", 5)) {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(out, len, "%.*s", (int)len - 1, line + 5);
-		}
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, "uuid=", 5) && take_uuid(line + 5, out);
 	if (f)
 		fclose(f);
-	if (out[0])
+	if (found)
 		return;
 	f = fopen("/proc/sys/kernel/random/uuid", "re");
-	if (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		snprintf(out, len, "%.*s", (int)len - 1, line);
-	}
+	if (f && fgets(line, sizeof(line), f))
+		take_uuid(line, out);
 	if (f)
 		fclose(f);
-}
-
-static int nm_keyfile(const char *ifname, const char *mac, const struct kvpd_ipconf *c)
-{
-	static struct text t;
-	char name[64], path[512], uuid[64];
-	int fam, k;
-	unsigned int i;
-
-	snprintf(name, sizeof(name), "hvic-%s.nmconnection", ifname);
-	snprintf(path, sizeof(path), "%s/etc/NetworkManager/system-connections/%s",
-		 root(), name);
-	uuid_for(path, uuid, sizeof(uuid));
-	memset(&t, 0, sizeof(t));
-	add(&t, "# Written by hvic-kvpd for the Hyper-V host (SET_IP_INFO).\n");
-	add(&t, "[connection]\nid=hvic-%s\nuuid=%s\ntype=ethernet\n"
-		"interface-name=%s\nautoconnect=true\n\n", ifname, uuid, ifname);
-	if (mac[0])
-		add(&t, "[ethernet]\nmac-address=%s\n\n", mac);
-	for (fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
-		bool dhcp = fam == AF_INET && c->dhcp;
-		bool any = has_family(c->addrs, c->n_addrs, fam);
-
-		add(&t, "[%s]\n", fam == AF_INET ? "ipv4" : "ipv6");
-		add(&t, "method=%s\n", dhcp ? "auto" : any ? "manual" :
-			fam == AF_INET ? "disabled" : "auto");
-		for (i = 0, k = 1; !dhcp && i < c->n_addrs; i++)
-			if (c->addrs[i].family == fam)
-				add(&t, "address%d=%s/%u\n", k++, c->addrs[i].addr,
-				    c->addrs[i].prefix);
-		for (i = 0; !dhcp && i < c->n_gw; i++)
-			if (c->gw[i].family == fam) {
-				add(&t, "gateway=%s\n", c->gw[i].addr);
-				break;
-			}
-		if (has_family(c->dns, c->n_dns, fam)) {
-			add(&t, "dns=");
-			for (i = 0; i < c->n_dns; i++)
-				if (c->dns[i].family == fam)
-					add(&t, "%s;", c->dns[i].addr);
-			add(&t, "\n");
-		}
-		add(&t, "\n");
-	}
-	return write_file("/etc/NetworkManager/system-connections", name, t.buf, 0600);
-}
-
-static int networkd(const char *ifname, const char *mac, const struct kvpd_ipconf *c)
-{
-	static struct text t;
-	char name[64];
-	unsigned int i;
-
-	snprintf(name, sizeof(name), "10-hvic-%s.network", ifname);
-	memset(&t, 0, sizeof(t));
-	add(&t, "# Written by hvic-kvpd for the Hyper-V host (SET_IP_INFO).\n");
-	add(&t, "[Match]\n");
-	if (mac[0])
-		add(&t, "MACAddress=%s\n", mac);
-	else
-		add(&t, "Name=%s\n", ifname);
-	add(&t, "\n[Network]\nDHCP=%s\n", c->dhcp ? "ipv4" : "no");
-	for (i = 0; i < c->n_addrs; i++)
-		if (!c->dhcp || c->addrs[i].family == AF_INET6)
-			add(&t, "Address=%s/%u\n", c->addrs[i].addr, c->addrs[i].prefix);
-	for (i = 0; i < c->n_gw; i++)
-		if (!c->dhcp || c->gw[i].family == AF_INET6)
-			add(&t, "Gateway=%s\n", c->gw[i].addr);
-	for (i = 0; i < c->n_dns; i++)
-		add(&t, "DNS=%s\n", c->dns[i].addr);
-	return write_file("/etc/systemd/network", name, t.buf, 0644);
-}
-
-static int ifupdown(const char *ifname, const struct kvpd_ipconf *c)
-{
-	static struct text t;
-	char name[64];
-	unsigned int i;
-	int fam;
-
-	snprintf(name, sizeof(name), "hvic-%s", ifname);
-	memset(&t, 0, sizeof(t));
-	add(&t, "# Written by hvic-kvpd for the Hyper-V host (SET_IP_INFO).\n");
-	add(&t, "auto %s\n", ifname);
-	for (fam = AF_INET; fam; fam = fam == AF_INET ? AF_INET6 : 0) {
-		bool dhcp = fam == AF_INET && c->dhcp;
-		bool dns_done = false;
-
-		if (!dhcp && !has_family(c->addrs, c->n_addrs, fam))
-			continue;
-		add(&t, "iface %s %s %s\n", ifname, fam == AF_INET ? "inet" : "inet6",
-		    dhcp ? "dhcp" : "static");
-		for (i = 0; !dhcp && i < c->n_addrs; i++)
-			if (c->addrs[i].family == fam)
-				add(&t, "\taddress %s/%u\n", c->addrs[i].addr, c->addrs[i].prefix);
-		for (i = 0; !dhcp && i < c->n_gw; i++)
-			if (c->gw[i].family == fam) {
-				add(&t, "\tgateway %s\n", c->gw[i].addr);
-				break;
-			}
-		for (i = 0; fam == AF_INET && i < c->n_dns; i++) {
-			add(&t, "%s%s", dns_done ? " " : "\tdns-nameservers ", c->dns[i].addr);
-			dns_done = true;
-		}
-		if (dns_done)
-			add(&t, "\n");
-	}
-	return write_file("/etc/network/interfaces.d", name, t.buf, 0644);
 }
 
 int kvpd_backend_persist(const struct kvpd_config *cfg, const char *ifname,
 			 const char *mac, const struct kvpd_ipconf *c)
 {
-	const char *b = detect(cfg);
+	enum kvpd_backend b = kvpd_backend_detect(cfg);
+	struct kvpd_nic nic = { .name = ifname, .mac = mac };
+	static char text[8192];
+	char file[256], path[512], uuid[37] = "", why[128] = "";
+	int ret;
 
-	if (!strcmp(b, "networkmanager"))
-		return nm_keyfile(ifname, mac, c);
-	if (!strcmp(b, "networkd"))
-		return networkd(ifname, mac, c);
-	if (!strcmp(b, "ifupdown"))
-		return ifupdown(ifname, c);
-	log_warn("no network backend found: %s's configuration will not survive a reboot",
-		 ifname);
-	return -EOPNOTSUPP;
+	if (b == KVPD_BACKEND_NONE) {
+		log_warn("no network backend found: %s's configuration will not survive a reboot",
+			 ifname);
+		return -EOPNOTSUPP;
+	}
+	ret = kvpd_backend_file(b, ifname, file, sizeof(file));
+	if (!ret)
+		ret = rooted(cfg, file, path, sizeof(path));
+	if (ret) {
+		log_err("%s: no file name for interface %s", kvpd_backend_name(b), ifname);
+		return ret;
+	}
+	if (b == KVPD_BACKEND_NM) {
+		uuid_for(path, uuid);
+		nic.uuid = uuid;
+	}
+	ret = kvpd_backend_render(b, &nic, c, text, sizeof(text), why, sizeof(why));
+	if (ret) {
+		log_err("%s: %s", kvpd_backend_name(b), ret == -EINVAL ? why : strerror(-ret));
+		return ret;
+	}
+	/* a keyfile may hold secrets: NetworkManager ignores it unless 0600 */
+	if (b == KVPD_BACKEND_NM)
+		return write_file(path, text, 0600, 0700);
+	return write_file(path, text, 0644, 0755);
 }

@@ -43,7 +43,7 @@ int kvpd_pools_open(struct kvpd *d, const char *dir)
 	int ret;
 
 	for (i = 0; i < HVIC_KVP_POOL_COUNT; i++) {
-		ret = hvic_pool_open(&d->pool[i], dir, i, 0);
+		ret = hvic_pool_open(&d->pool[i], dir, i, HVIC_POOL_LEASE);
 		if (!ret)
 			ret = hvic_pool_sync(d->pool[i]);	/* repair now */
 		if (ret) {
@@ -53,6 +53,27 @@ int kvpd_pools_open(struct kvpd *d, const char *dir)
 		}
 	}
 	return 0;
+}
+
+int kvpd_pools_idle(struct kvpd *d)
+{
+	int i, ms, wait = -1;
+
+	for (i = 0; i < HVIC_KVP_POOL_COUNT; i++) {
+		ms = d->pool[i] ? hvic_pool_idle(d->pool[i]) : -1;
+		if (ms >= 0 && (wait < 0 || ms < wait))
+			wait = ms;
+	}
+	return wait;
+}
+
+void kvpd_pools_release(struct kvpd *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < HVIC_KVP_POOL_COUNT; i++)
+		if (d->pool[i])
+			hvic_pool_release(d->pool[i]);
 }
 
 void kvpd_pools_close(struct kvpd *d)

@@ -294,8 +294,9 @@ static int read_mac(const char *ifname, char *mac, size_t len)
 
 uint32_t kvpd_set_ip_info(struct kvpd *d, const struct kvpd_ipconf *c)
 {
+	const struct kvpd_addr *gw4, *gw6;
 	char ifname[IF_NAMESIZE], mac[32];
-	unsigned int i, ifindex;
+	unsigned int i, ifindex, n_gw;
 	bool v4 = false, v6 = false;
 	int ret;
 
@@ -304,6 +305,10 @@ uint32_t kvpd_set_ip_info(struct kvpd *d, const struct kvpd_ipconf *c)
 		return HVIC_GUID_NOTFOUND;
 	}
 	ifindex = if_nametoindex(ifname);
+	if (!ifindex) {
+		log_info("SET_IP_INFO: %s went away", ifname);
+		return HVIC_GUID_NOTFOUND;
+	}
 	read_mac(ifname, mac, sizeof(mac));
 	log_notice("SET_IP_INFO %s: %s, %u address(es), %u gateway(s), %u DNS server(s)",
 		   ifname, c->dhcp ? "DHCP" : "static", c->n_addrs, c->n_gw, c->n_dns);
@@ -326,9 +331,18 @@ uint32_t kvpd_set_ip_info(struct kvpd *d, const struct kvpd_ipconf *c)
 	for (i = 0; !ret && i < c->n_addrs; i++)
 		if (!c->dhcp || c->addrs[i].family == AF_INET6)
 			ret = hvnl_add_addr(ifindex, &c->addrs[i]);
-	for (i = 0; !ret && i < c->n_gw; i++)
-		if (!c->dhcp || c->gw[i].family == AF_INET6)
-			ret = hvnl_set_default_route(ifindex, &c->gw[i]);
+	/* the first gateway of each family, as persisted */
+	gw4 = kvpd_ipconf_gateway(c, AF_INET);
+	gw6 = kvpd_ipconf_gateway(c, AF_INET6);
+	for (i = 0, n_gw = 0; i < c->n_gw; i++)
+		n_gw += !c->dhcp || c->gw[i].family == AF_INET6;
+	if (n_gw > (unsigned int)(!!gw4 + !!gw6))
+		log_notice("SET_IP_INFO %s: only the first gateway of each family is used",
+			   ifname);
+	if (!ret && gw4)
+		ret = hvnl_set_default_route(ifindex, gw4);
+	if (!ret && gw6)
+		ret = hvnl_set_default_route(ifindex, gw6);
 	if (ret) {
 		log_err("SET_IP_INFO %s: applying: %s", ifname, strerror(-ret));
 		return HVIC_E_FAIL;

@@ -44,6 +44,7 @@ struct kvpd_config {
 	bool default_excludes;		/* lo, docker*, veth*, ... */
 	char backend[32];		/* auto|networkmanager|networkd|ifupdown|none */
 	char pool_dir[256];
+	char root[256];			/* $HVIC_KVPD_ROOT: prefixes the backends' paths */
 };
 extern const char *const kvpd_default_excludes[];
 int kvpd_config_load(struct kvpd_config *c, const char *path, bool must_exist);
@@ -68,7 +69,7 @@ struct kvpd_addr {
 
 struct kvpd_ipconf {
 	char adapter_id[HVIC_KVP_ADAPTER_ID_UNITS * 2];
-	bool dhcp;
+	bool dhcp;			/* IPv4 by DHCP: IPv4 addresses and gateways unused */
 	unsigned int n_addrs, n_gw, n_dns;
 	struct kvpd_addr addrs[KVPD_MAX_ADDRS];
 	struct kvpd_addr gw[KVPD_MAX_GW];
@@ -78,6 +79,17 @@ struct kvpd_ipconf {
 /* Parse a SET_IP_INFO body.  0, or -EINVAL with a reason in why. */
 int kvpd_ipconf_parse(const struct hvic_kvp_ip_value *ip, struct kvpd_ipconf *c,
 		      char *why, size_t len);
+/*
+ * Check a parsed configuration again (the backends do, before writing):
+ * counts, each address's family, syntax and kind, prefixes, gateways on a
+ * subnet of the configuration.  0, or -EINVAL with a reason in why.
+ */
+int kvpd_ipconf_check(const struct kvpd_ipconf *c, char *why, size_t len);
+/* Put the reason for a refusal in why (len bytes); returns -EINVAL. */
+int kvpd_refuse(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The first gateway of family that is used (none for IPv4 with DHCP), or NULL. */
+const struct kvpd_addr *kvpd_ipconf_gateway(const struct kvpd_ipconf *c, int family);
 
 struct kvpd;
 
@@ -101,6 +113,10 @@ struct kvpd {
 /* Open every pool file (repairing them).  -errno. */
 int kvpd_pools_open(struct kvpd *d, const char *dir);
 void kvpd_pools_close(struct kvpd *d);
+/* End the pools' leases that are due; ms until the next one is, or -1. */
+int kvpd_pools_idle(struct kvpd *d);
+/* End every pool's lease now. */
+void kvpd_pools_release(struct kvpd *d);
 
 /*
  * Handle one request in place: the reply status goes to m->error, any data
@@ -114,7 +130,38 @@ int kvpd_auto_value(struct kvpd *d, unsigned int i, char *buf, size_t len);
 uint32_t kvpd_get_ip_info(struct kvpd *d, struct hvic_kvp_ip_value *ip);
 uint32_t kvpd_set_ip_info(struct kvpd *d, const struct kvpd_ipconf *c);
 
-/* Persisting a static configuration (backend.c). */
+/*
+ * Persisting a configuration for the next boot: which network manager
+ * (backend.c) and its file (render.c).
+ */
+enum kvpd_backend {
+	KVPD_BACKEND_NONE,
+	KVPD_BACKEND_NM,		/* NetworkManager keyfile */
+	KVPD_BACKEND_NETWORKD,		/* systemd-networkd .network */
+	KVPD_BACKEND_IFUPDOWN,		/* /etc/network/interfaces.d */
+};
+
+/* The interface a configuration is for. */
+struct kvpd_nic {
+	const char *name;		/* kernel name */
+	const char *mac;		/* "00:15:5d:0a:0b:0c", or "" if unknown */
+	const char *uuid;		/* NetworkManager connection uuid */
+};
+
+/* cfg->backend, or for "auto" the one found under cfg->root. */
+enum kvpd_backend kvpd_backend_detect(const struct kvpd_config *cfg);
+const char *kvpd_backend_name(enum kvpd_backend b);
+/* b's file for ifname, below the root ("/etc/..."); 0, -EINVAL, -ENAMETOOLONG. */
+int kvpd_backend_file(enum kvpd_backend b, const char *ifname, char *path,
+		      size_t len);
+/*
+ * b's file for nic and c, NUL-terminated in buf.  Every field is checked
+ * first: 0, -EINVAL (with a reason in why) or -ENOSPC.
+ */
+int kvpd_backend_render(enum kvpd_backend b, const struct kvpd_nic *nic,
+			const struct kvpd_ipconf *c, char *buf, size_t len,
+			char *why, size_t why_len);
+/* Write the detected backend's file.  0, -EOPNOTSUPP (none) or -errno. */
 int kvpd_backend_persist(const struct kvpd_config *cfg, const char *ifname,
 			 const char *mac, const struct kvpd_ipconf *c);
 

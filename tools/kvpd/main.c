@@ -52,7 +52,8 @@ static void usage(FILE *f)
 "      --device PATH      the kernel's device (default %s)\n"
 "  -h, --help             this text\n"
 "\n"
-"Under systemd (Type=notify) it reports READY=1 once registered with the kernel.\n",
+"Under systemd (Type=notify) it reports READY=1 once registered with the kernel.\n"
+"$HVIC_KVPD_ROOT, if set, prefixes the paths SET_IP_INFO probes and writes.\n",
 		HVIC_POOL_DIR, DEFAULT_CONFIG, HVIC_POOL_DIR, KVP_DEVICE);
 }
 
@@ -88,6 +89,16 @@ static void kvp_ready(void *ctx)
 			d->lic_version);
 }
 
+/*
+ * Until the device is back, say so where the administrator looks, and let
+ * go of the pool files: nobody should wait for a host that is gone.
+ */
+static void kvp_lost(void *ctx)
+{
+	kvpd_pools_release(ctx);
+	hvic_sd_notify("STATUS=Waiting for the KVP device to come back (driver unbound or unloaded, or channel rescinded)");
+}
+
 static int kvp_handle(void *msg, size_t len, void *ctx)
 {
 	(void)len;
@@ -95,10 +106,18 @@ static int kvp_handle(void *msg, size_t len, void *ctx)
 	return 1;
 }
 
+/* Let go of the pool files' locks once the host pauses (see pool.c). */
+static int kvp_idle(void *ctx)
+{
+	return kvpd_pools_idle(ctx);
+}
+
 static const struct hvic_dev_ops kvp_dev_ops = {
 	.reg	= kvp_register,
 	.ready	= kvp_ready,
+	.lost	= kvp_lost,
 	.handle	= kvp_handle,
+	.idle	= kvp_idle,
 };
 
 int main(int argc, char **argv)
@@ -123,7 +142,7 @@ int main(int argc, char **argv)
 	struct hvic_dev dev;
 	char *excludes[KVPD_MAX_EXCLUDES];
 	unsigned int n_ex = 0, i;
-	const char *backend = NULL, *pool_dir = NULL;
+	const char *backend = NULL, *pool_dir = NULL, *root;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "ndc:x:b:p:h", opts, NULL)) != -1) {
@@ -185,6 +204,12 @@ int main(int argc, char **argv)
 		snprintf(d.cfg.backend, sizeof(d.cfg.backend), "%s", backend);
 	if (pool_dir)
 		snprintf(d.cfg.pool_dir, sizeof(d.cfg.pool_dir), "%s", pool_dir);
+	root = getenv("HVIC_KVPD_ROOT");
+	if (root && strlen(root) >= sizeof(d.cfg.root)) {
+		fprintf(stderr, "hvic-kvpd: HVIC_KVPD_ROOT is too long\n");
+		return 2;
+	}
+	snprintf(d.cfg.root, sizeof(d.cfg.root), "%s", root ? root : "");
 
 	/* systemd's Type=notify wants us in the foreground */
 	if (!foreground && !getenv("NOTIFY_SOCKET") && daemon(0, 0)) {

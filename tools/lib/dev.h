@@ -3,7 +3,8 @@
  * The daemon side of /dev/vmbus/hv_{kvp,vss,fcopy} (uapi/linux/hvic.h):
  * open, register, then poll/read/handle/write one message at a time; on
  * POLLHUP/POLLERR, EBADF or a short transfer close the device and open it
- * again, waiting longer each time (0.1 s doubling up to 5 s).
+ * again: at once when its node is created again (inotify), otherwise after
+ * a back-off of 0.1 s doubling up to 5 s.
  */
 #ifndef HVIC_DEV_H
 #define HVIC_DEV_H
@@ -22,12 +23,21 @@ struct hvic_dev_ops {
 	int (*reg)(struct hvic_dev *dev, void *ctx);
 	/* Called after every successful registration. */
 	void (*ready)(void *ctx);
+	/* Optional: the device was closed after it went away or failed;
+	 * serving resumes (ready) once it is registered again. */
+	void (*lost)(void *ctx);
 	/*
 	 * Handle one request in msg (len bytes, the message size), in place.
 	 * Return 1 to write msg back as the reply, 0 for no reply, -errno to
 	 * drop the device and reopen it.
 	 */
 	int (*handle)(void *msg, size_t len, void *ctx);
+	/*
+	 * Optional: called before every wait for a request.  Returns how
+	 * long (ms) that wait may last before idle is called again, -1 for
+	 * as long as it takes.
+	 */
+	int (*idle)(void *ctx);
 };
 
 struct hvic_dev {
@@ -36,6 +46,9 @@ struct hvic_dev {
 	int fd;
 	unsigned int backoff_ms;
 	bool warned;		/* an open failure was logged already */
+	unsigned int wakes;	/* waits in a row ended by the node's creation */
+	unsigned long long ready_ms; /* CLOCK_MONOTONIC ms of the last registration */
+	unsigned long long lost_ms; /* CLOCK_MONOTONIC ms it was lost, or 0 */
 	volatile sig_atomic_t *quit;
 };
 

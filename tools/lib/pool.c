@@ -7,7 +7,8 @@
  * Why a crash can't leave a bad file.  Records are 2560 bytes, so every
  * record starts on a 512-byte boundary and its key field is exactly one
  * sector: a torn write can mix old and new *value* sectors, but a key
- * sector is either old or new.  The rules the repair applies on every
+ * sector is either old or new (and so is a value that lives in its first
+ * sector, with zeros after: such values are replaced in place).  The rules the repair applies on every
  * (re)read of a writable handle are: drop a partial record at the end;
  * drop a record whose key is empty or whose key or value lacks its NUL;
  * of several records with the same key keep the last one.  Each update is
@@ -15,12 +16,35 @@
  * state (see set_existing(), append() and move_last_into()).  A change is
  * reported done only after its last fdatasync().
  *
+ * A truncation that only drops a record which duplicates an earlier one
+ * (the end of set_existing() and move_last_into()) needs no sync before the
+ * change is reported: with or without it the file reads the same.  It is
+ * synced before the next write to the file, or when the lock is released,
+ * so writes still reach the disk in the order above.
+ *
  * Detecting changes by others.  Between operations we remember the file's
  * device, inode, size, mtime and ctime and re-read it only when one of them
  * changed.  Inode timestamps come from a clock that ticks every few ms, so
  * a same-size in-place change by another writer within the tick of our own
  * last write would look like no change: after writing we keep the lock
  * until that clock has moved past the file's timestamps.
+ *
+ * A leased handle also keeps the copy that set_existing() appends instead
+ * of cutting it off: that slot past the records, the spare, takes the next
+ * change in place, where growing and shrinking the file would cost two
+ * journal commits on most file systems.  Its key sector is cleared and
+ * synced first (the copy is redundant: its record's own slot is durable),
+ * after which it is just the empty-key slot append() expects.  The spare
+ * is cut off when the lease ends.
+ *
+ * Leases (HVIC_POOL_LEASE, for the daemon).  Taking and dropping two locks,
+ * checking the path and waiting out the timestamp tick for every request
+ * costs more than the request.  A leased handle keeps its locks from one
+ * operation to the next and lets go once it has been idle for
+ * HVIC_POOL_LEASE_IDLE_MS, or after HVIC_POOL_LEASE_MAX_MS in all, so others
+ * wait at most that long.  While we hold the locks, writers that take either
+ * lock can't change the file; one that takes none (a script appending with
+ * >>) is still noticed by the fstat() every operation starts with.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +87,16 @@ struct hvic_pool {
 	size_t hsize;			/* power of two, >= 2 * nslots */
 	struct pool_snap snap;
 	bool dirty;			/* written since the lock was taken */
+	bool trunc_unsynced;		/* a truncation awaits its sync */
+	/*
+	 * Lease only: the file has one slot past nslots, the spare, that the
+	 * next change writes into instead of growing the file; spare_live:
+	 * its key is set (a copy of a record whose own slot is durable).
+	 */
+	bool spare, spare_live;
+	bool held;			/* lease: locked between operations */
+	struct timespec held_since;	/* CLOCK_MONOTONIC, lease taken */
+	struct timespec last_use;	/* CLOCK_MONOTONIC, last operation */
 	unsigned long reads;
 };
 
@@ -241,8 +275,16 @@ static int pwrite_all(int fd, const void *buf, size_t len, off_t off)
 	return 0;
 }
 
+static int step_sync(struct hvic_pool *p);
+
 static int step_write(struct hvic_pool *p, const void *buf, size_t len, off_t off)
 {
+	if (p->trunc_unsynced) {
+		int ret = step_sync(p);
+
+		if (ret)
+			return ret;
+	}
 	p->dirty = true;
 	if (fault_now()) {
 		/* a torn write: whole sectors of the first half, then crash */
@@ -256,7 +298,10 @@ static int step_sync(struct hvic_pool *p)
 {
 	if (fault_now())
 		_exit(99);
-	return fdatasync(p->fd) ? -errno : 0;
+	if (fdatasync(p->fd))
+		return -errno;
+	p->trunc_unsynced = false;
+	return 0;
 }
 
 static int step_truncate(struct hvic_pool *p, size_t nrec)
@@ -288,6 +333,37 @@ static int append(struct hvic_pool *p, const struct hvic_pool_rec *r)
 	return ret;
 }
 
+/* Turn a live spare back into an empty-key slot for append(). */
+static int spare_clear(struct hvic_pool *p)
+{
+	static const char nokey[KEYSZ];
+	int ret;
+
+	if (!p->spare || !p->spare_live)
+		return 0;
+	ret = step_write(p, nokey, KEYSZ, (off_t)p->nslots * REC);
+	if (!ret)
+		ret = step_sync(p);
+	if (!ret)
+		p->spare_live = false;
+	return ret;
+}
+
+/* Cut the spare off (it is redundant either way: no sync needed). */
+static int spare_drop(struct hvic_pool *p)
+{
+	int ret;
+
+	if (!p->spare)
+		return 0;
+	ret = step_truncate(p, p->nslots);
+	if (!ret) {
+		p->trunc_unsynced = true;
+		p->spare = p->spare_live = false;
+	}
+	return ret;
+}
+
 /*
  * Overwrite slot s with the last record and drop the last slot.  The key
  * sector goes first: from then on slot s duplicates the last record, which
@@ -312,10 +388,12 @@ static int move_last_into(struct hvic_pool *p, size_t s)
 	}
 	if (!ret)
 		ret = step_truncate(p, last);
-	if (!ret)
-		ret = step_sync(p);
-	if (!ret)
+	if (!ret) {
+		/* last duplicates slot s; a spare is redundant anyway */
+		p->trunc_unsynced = true;
+		p->spare = p->spare_live = false;
 		p->nslots = last;
+	}
 	return ret;
 }
 
@@ -376,6 +454,8 @@ static int reload(struct hvic_pool *p, const struct stat *st)
 	size_t invalid, dups;
 	int ret;
 
+	/* our spare, if any, is read as a slot: the repair drops it */
+	p->spare = p->spare_live = false;
 	ret = ensure_cap(p, n);
 	if (ret)
 		return ret;
@@ -509,31 +589,103 @@ static void settle(struct hvic_pool *p)
 	}
 }
 
+static long ms_since(const struct timespec *t, const struct timespec *now)
+{
+	return (now->tv_sec - t->tv_sec) * 1000L +
+	       (now->tv_nsec - t->tv_nsec) / 1000000L;
+}
+
+/* Sync what is pending, wait out the timestamp tick, drop the locks. */
+static int release(struct hvic_pool *p)
+{
+	int ret = spare_drop(p);
+
+	if (!ret && p->trunc_unsynced)
+		ret = step_sync(p);
+	if (p->dirty)
+		settle(p);
+	if (ret)
+		p->snap.valid = false;
+	p->dirty = false;
+	p->held = false;
+	unlock_fd(p);
+	return ret;
+}
+
 static int op_begin(struct hvic_pool *p, bool force)
 {
-	int ret = lock(p);
+	int ret = 0;
 
-	if (ret)
-		return ret;
-	p->dirty = false;
+	if (!p->held) {
+		ret = lock(p);
+		if (ret)
+			return ret;
+		p->dirty = false;
+		if (p->flags & HVIC_POOL_LEASE) {
+			p->held = true;
+			clock_gettime(CLOCK_MONOTONIC, &p->held_since);
+		}
+	}
 	ret = refresh(p, force);
 	if (ret) {
-		if (p->dirty)
-			settle(p);
 		p->snap.valid = false;
-		unlock_fd(p);
+		release(p);
 	}
 	return ret;
 }
 
 static int op_end(struct hvic_pool *p, int ret)
 {
-	if (p->dirty)
-		settle(p);
-	if (ret < 0 && ret != -ENOENT)
+	struct timespec now;
+	struct stat st;
+
+	if (ret < 0 && ret != -ENOENT) {
 		p->snap.valid = false;	/* re-read (and repair) next time */
-	unlock_fd(p);
+		release(p);
+		return ret;
+	}
+	if (!p->held) {
+		int r = release(p);
+
+		return r ? r : ret;
+	}
+	/* Leased: remember what the file looks like after our writes. */
+	if (p->dirty) {
+		if (fstat(p->fd, &st))
+			p->snap.valid = false;
+		else
+			take_snap(p, &st);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	p->last_use = now;
+	if (ms_since(&p->held_since, &now) >= HVIC_POOL_LEASE_MAX_MS) {
+		int r = release(p);
+
+		return r ? r : ret;
+	}
 	return ret;
+}
+
+int hvic_pool_idle(struct hvic_pool *p)
+{
+	struct timespec now;
+	long idle, total;
+
+	if (!p->held)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	idle = HVIC_POOL_LEASE_IDLE_MS - ms_since(&p->last_use, &now);
+	total = HVIC_POOL_LEASE_MAX_MS - ms_since(&p->held_since, &now);
+	if (idle <= 0 || total <= 0) {
+		release(p);
+		return -1;
+	}
+	return (int)(idle < total ? idle : total);
+}
+
+int hvic_pool_release(struct hvic_pool *p)
+{
+	return p->held ? release(p) : 0;
 }
 
 /* ------------------------------------------------------------- API */
@@ -583,6 +735,8 @@ void hvic_pool_close(struct hvic_pool *p)
 {
 	if (!p)
 		return;
+	if (p->held)
+		release(p);
 	if (p->fd >= 0)
 		close(p->fd);
 	free(p->path);
@@ -646,27 +800,55 @@ int hvic_pool_get(struct hvic_pool *p, const char *key, char *value, size_t len)
 	return op_end(p, ret);
 }
 
-/* Replace the value of slot s: a copy is appended first (it wins while
- * both exist), then the slot is rewritten and the copy cut off. */
+/*
+ * Whether only the first sector of slot s's value field changes: the old
+ * and the new value both end in it and the rest of the field is zeros in
+ * both.  One sector is written whole or not at all, so it can be
+ * overwritten in place.
+ */
+static bool first_sector_only(const struct hvic_pool *p, size_t s,
+			      const struct hvic_pool_rec *r)
+{
+	static const char zeros[VALSZ - 512];
+
+	return memchr(p->rec[s].value, 0, 512) && memchr(r->value, 0, 512) &&
+	       !memcmp(p->rec[s].value + 512, zeros, sizeof(zeros)) &&
+	       !memcmp(r->value + 512, zeros, sizeof(zeros));
+}
+
+/*
+ * Replace the value of slot s.  Short values: the one sector in place.
+ * Otherwise a copy is appended first (it wins while both exist), then the
+ * slot is rewritten and the copy cut off (or kept as the spare).
+ */
 static int set_existing(struct hvic_pool *p, size_t s,
 			const struct hvic_pool_rec *r)
 {
 	int ret;
 
+	if (first_sector_only(p, s, r)) {
+		ret = step_write(p, r->value, 512, (off_t)s * REC + KEYSZ);
+		if (!ret)
+			ret = step_sync(p);
+		if (!ret)
+			memcpy(p->rec[s].value, r->value, 512);
+		return ret;
+	}
 	ret = ensure_cap(p, p->nslots + 1);
+	if (!ret)
+		ret = spare_clear(p);
 	if (!ret)
 		ret = append(p, r);
 	if (!ret)
 		ret = step_write(p, r->value, VALSZ, (off_t)s * REC + KEYSZ);
 	if (!ret)
 		ret = step_sync(p);
-	if (!ret)
-		ret = step_truncate(p, p->nslots);
-	if (!ret)
-		ret = step_sync(p);
-	if (!ret)
-		memcpy(p->rec[s].value, r->value, VALSZ);
-	return ret;
+	if (ret)
+		return ret;
+	memcpy(p->rec[s].value, r->value, VALSZ);
+	/* the copy duplicates slot s: keep it as the spare, or cut it off */
+	p->spare = p->spare_live = true;
+	return p->held ? 0 : spare_drop(p);
 }
 
 static int set_new(struct hvic_pool *p, const struct hvic_pool_rec *r)
@@ -674,11 +856,13 @@ static int set_new(struct hvic_pool *p, const struct hvic_pool_rec *r)
 	int ret;
 
 	ret = ensure_cap(p, p->nslots + 1);
+	if (!ret)
+		ret = spare_clear(p);
+	if (!ret)
+		ret = append(p, r);
 	if (ret)
 		return ret;
-	ret = append(p, r);
-	if (ret)
-		return ret;
+	p->spare = false;	/* it holds the new record now */
 	p->rec[p->nslots] = *r;
 	idx_put(p, p->nslots);
 	p->order[p->live++] = p->nslots;

@@ -37,6 +37,11 @@ struct hvic_pool_rec {
 /* Open flags. */
 #define HVIC_POOL_RDONLY	0x1	/* shared locks, no repair, no writes */
 #define HVIC_POOL_NOCREATE	0x2	/* don't create a missing file */
+#define HVIC_POOL_LEASE		0x4	/* keep the locks between operations */
+
+/* A lease ends after this long without an operation, or this long in all. */
+#define HVIC_POOL_LEASE_IDLE_MS	5
+#define HVIC_POOL_LEASE_MAX_MS	100
 
 struct hvic_pool;
 
@@ -76,6 +81,15 @@ int hvic_pool_foreach(struct hvic_pool *p,
 		      void *ctx);
 /* Re-read and repair now (done implicitly by every call). */
 int hvic_pool_sync(struct hvic_pool *p);
+
+/*
+ * Leased handles (HVIC_POOL_LEASE) keep the file locked between operations
+ * until the lease ends.  hvic_pool_idle() ends it if it is due and returns
+ * the ms until it is (call it again then), or -1 when nothing is held;
+ * call it whenever waiting.  hvic_pool_release() ends it now.
+ */
+int hvic_pool_idle(struct hvic_pool *p);
+int hvic_pool_release(struct hvic_pool *p);
 
 /*
  * What a scan of a file image found: complete records, a partial tail,
