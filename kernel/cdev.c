@@ -63,12 +63,13 @@ void hvic_cdev_put(struct hvic_cdev *cdev)
 }
 
 /**
- * hvic_cdev_create() - create and register /dev/<name>
+ * hvic_cdev_create() - create the transport for /dev/<name>
  * @name:	e.g. "vmbus/hv_kvp" (devtmpfs makes the directory)
  * @ops:	the service's callbacks and sizes
  * @priv:	passed to them
  *
- * Process context.  Returns the transport or an ERR_PTR().
+ * Process context.  Nothing is visible until hvic_cdev_publish().  Returns
+ * the transport or an ERR_PTR(); hvic_cdev_put() frees an unpublished one.
  */
 struct hvic_cdev *hvic_cdev_create(const char *name,
 				   const struct hvic_cdev_ops *ops, void *priv)
@@ -99,16 +100,25 @@ struct hvic_cdev *hvic_cdev_create(const char *name,
 	cdev->misc.name = name;
 	cdev->misc.mode = 0600;
 	cdev->misc.fops = &hvic_cdev_fops;
-	ret = misc_register(&cdev->misc);
-	if (ret)
-		goto out_free_slot;
 	return cdev;
 
-out_free_slot:
-	kfree(cdev->slot);
 out_free_cdev:
 	kfree(cdev);
 	return ERR_PTR(ret);
+}
+
+/**
+ * hvic_cdev_publish() - create the device node
+ * @cdev:	the transport
+ *
+ * Process context.  A daemon may open the node and register the moment it
+ * exists, so the service must be ready for every callback, and hold its
+ * pointer to @cdev, before calling this.  Returns 0 or an errno; on error
+ * the transport is still unpublished.
+ */
+int hvic_cdev_publish(struct hvic_cdev *cdev)
+{
+	return misc_register(&cdev->misc);
 }
 
 /**

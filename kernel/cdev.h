@@ -97,6 +97,7 @@ bool hvic_cdev_readable_locked(struct hvic_cdev *cdev);
 
 struct hvic_cdev *hvic_cdev_create(const char *name,
 				   const struct hvic_cdev_ops *ops, void *priv);
+int hvic_cdev_publish(struct hvic_cdev *cdev);
 void hvic_cdev_stop(struct hvic_cdev *cdev);
 void hvic_cdev_put(struct hvic_cdev *cdev);
 

@@ -139,8 +139,14 @@ static int hvic_kvp_init(struct hvic_dev *dev)
 		ret = PTR_ERR(kvp->cdev);
 		goto out_free_req;
 	}
+	/* last: a daemon may register the moment the node exists */
+	ret = hvic_cdev_publish(kvp->cdev);
+	if (ret)
+		goto out_put_cdev;
 	return 0;
 
+out_put_cdev:
+	hvic_cdev_put(kvp->cdev);
 out_free_req:
 	kfree(kvp->req);
 	return ret;

@@ -81,8 +81,14 @@ pid_t rig_find_process(const char *name)
 			continue;
 		if (fgets(comm, sizeof(comm), f)) {
 			comm[strcspn(comm, "\n")] = 0;
-			/* comm is cut to 15 characters */
-			if (!strncmp(comm, name, 15) && rig_proc_state(atoi(e->d_name)) != 'Z')
+			/*
+			 * comm is cut to 15 characters.  A process that is
+			 * exiting (zombie, dead, being reaped: its stat
+			 * unreadable) is not running.
+			 */
+			char st = rig_proc_state(atoi(e->d_name));
+
+			if (!strncmp(comm, name, 15) && st && !strchr("ZXx", st))
 				found = atoi(e->d_name);
 		}
 		fclose(f);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,11 @@
 #define FLAP_MS		1000
 /* Node creations acted on at once in a row; then at most one per minimum. */
 #define FREE_WAKES	3
+/* Age a device node must have before we register through it; see settle(). */
+#define SETTLE_MS	100
+#define SETTLE_MAX_MS	5000
+/* Every /dev/vmbus/hv_* node belongs to this module, ours or upstream's. */
+#define MODULE_STATE	"/sys/module/hv_utils/initstate"
 
 void hvic_dev_init(struct hvic_dev *dev, const char *path, size_t msg_size,
 		   volatile sig_atomic_t *quit)
@@ -272,6 +278,49 @@ static bool gone(int err)
 	return err == -ENOENT || err == -ENODEV || err == -ENXIO || err == -EBADF;
 }
 
+/* Whether the module is still running its init (and so its probes). */
+static bool module_coming(void)
+{
+	char state[16] = "";
+	ssize_t n;
+	int fd;
+
+	fd = open(MODULE_STATE, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;		/* not loaded as a module, or gone */
+	n = read(fd, state, sizeof(state) - 1);
+	close(fd);
+	return n > 0 && !strncmp(state, "coming", 6);
+}
+
+/*
+ * Upstream's hv_utils publishes the device node before it has finished
+ * setting up behind it (the transport pointer its write handler uses is
+ * stored only after the node exists): a registration written in that
+ * window dereferences NULL in the kernel, and the oops kills us.  So before
+ * registering, let the module finish loading (its init probes the devices)
+ * and let a node created by a later probe (a sysfs bind) be SETTLE_MS old.
+ * Our module publishes the node last; this costs it nothing but the wait
+ * after a node appears.
+ */
+static void settle(struct hvic_dev *dev)
+{
+	uint64_t start = now_ms();
+	struct timespec now;
+	struct stat st;
+	int64_t age_ms;
+
+	while (module_coming() && now_ms() - start < SETTLE_MAX_MS &&
+	       !stopping(dev))
+		sleep_ms(10);
+	if (fstat(dev->fd, &st) || clock_gettime(CLOCK_REALTIME, &now))
+		return;
+	age_ms = (int64_t)(now.tv_sec - st.st_ctim.tv_sec) * 1000 +
+		 (now.tv_nsec - st.st_ctim.tv_nsec) / 1000000;
+	if (age_ms >= 0 && age_ms < SETTLE_MS && !stopping(dev))
+		sleep_ms(SETTLE_MS - age_ms);
+}
+
 /* Open and register, retrying with back-off.  0, or 1 when asked to quit. */
 static int connect_dev(struct hvic_dev *dev, const struct hvic_dev_ops *ops,
 		       void *ctx)
@@ -283,6 +332,7 @@ static int connect_dev(struct hvic_dev *dev, const struct hvic_dev_ops *ops,
 			return 1;
 		ret = hvic_dev_open(dev);
 		if (!ret) {
+			settle(dev);
 			ret = ops->reg(dev, ctx);
 			if (!ret)
 				break;
