@@ -383,8 +383,9 @@ static void stuck_report(struct __test_metadata *_metadata, FIXTURE_DATA(fault) 
 		TH_LOG("channel: state %u, host->guest pending %u, read %llu; guest->host pending %u, sent %llu",
 		       st.state, st.in_pending, (unsigned long long)st.in_total,
 		       st.out_pending, (unsigned long long)st.out_total);
-	TH_LOG("%s: pid %d, state %c, holds the device: %s", daemon_name(), (int)pid,
-	       pid > 0 ? rig_proc_state(pid) : '-', svc_holder(0) == pid ? "yes" : "no");
+	TH_LOG("%s: pid %d (0: none running), state %c; the device's holder: pid %d",
+	       daemon_name(), (int)pid, pid > 0 ? rig_proc_state(pid) : '-',
+	       (int)svc_holder(0));
 	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
 	f = pid > 0 ? fopen(path, "re") : NULL;
 	while (f && fgets(line, sizeof(line), f))
