@@ -383,8 +383,9 @@ static void stuck_report(struct __test_metadata *_metadata, FIXTURE_DATA(fault) 
 		TH_LOG("channel: state %u, host->guest pending %u, read %llu; guest->host pending %u, sent %llu",
 		       st.state, st.in_pending, (unsigned long long)st.in_total,
 		       st.out_pending, (unsigned long long)st.out_total);
-	TH_LOG("%s: pid %d (0: none running), state %c; the device's holder: pid %d",
+	TH_LOG("%s: pid %d (0: none running), state %c; /dev/vmbus/hv_kvp %s, held by pid %d",
 	       daemon_name(), (int)pid, pid > 0 ? rig_proc_state(pid) : '-',
+	       access("/dev/vmbus/hv_kvp", F_OK) ? "missing" : "exists",
 	       (int)svc_holder(0));
 	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
 	f = pid > 0 ? fopen(path, "re") : NULL;
@@ -1019,11 +1020,8 @@ static void reload_with_daemon(struct __test_metadata *_metadata,
 	/* the same daemon comes back by itself */
 	if (hvicd) {
 		if (!svc_wait_holder(0, daemon, BACK_MS)) {
-			/* what it was doing: its log, its state, the nodes */
 			syslog_says(_metadata, log_mark, (const char *const[]){ NULL }, true);
-			TH_LOG("hvic-kvpd is in state %c; /dev/vmbus/hv_kvp %s",
-			       rig_proc_state(daemon),
-			       access("/dev/vmbus/hv_kvp", F_OK) ? "is missing" : "exists");
+			stuck_report(_metadata, self);
 			ASSERT_TRUE(false)
 				TH_LOG("hvic-kvpd did not reopen the device within %u ms", BACK_MS);
 		}
